@@ -1,0 +1,574 @@
+/* See LICENSE file for copyright and license details. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conn.h"
+#include "http.h"
+#include "id.h"
+#include "idtab.h"
+#include "jstream.h"
+#include "docker.h"
+#include "log.h"
+#include "opts.h"
+#include "policy.h"
+#include "cleaner.h"
+
+/* image flags */
+enum {
+	IMG_TRACKED = 1,	/* counts against the quota; may be deleted */
+	IMG_LISTED = 2,		/* seen in the current listing */
+	IMG_LOGGED = 4,		/* "loaded but unused" was logged */
+	IMG_INUSE = 8		/* scratch: a container uses it */
+};
+
+struct image {
+	struct ident k;
+	unsigned char flags;
+	unsigned seq;		/* order of discovery: ties in policy */
+	long long size;		/* bytes; -1 unknown */
+	long long last_used;	/* ns since the epoch; -1 never */
+};
+
+struct container {
+	struct ident k;
+	unsigned char state;	/* CS_* */
+	struct id image;
+};
+
+#define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
+#define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
+
+static struct image image_slots[IMAGE_SLOTS];
+static struct container ctr_slots[CONTAINER_SLOTS];
+static struct idtab images, ctrs;
+static struct pitem items[IMAGE_MAX];
+static struct id ids[IMAGE_MAX];	/* images to delete or forget */
+static struct id cids[CONTAINER_MAX];	/* containers to remove */
+static struct image_info ii;
+static struct evstream live, replay;
+static struct docker d;
+static const struct settings *set;
+
+static unsigned seq;		/* next image discovery number */
+static int first_pass = 1;	/* images listed now are tracked */
+static int incomplete;		/* use of some image is unaccounted for */
+
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void
+fmt_time(char *out, size_t n, long long ns)
+{
+	struct tm tm;
+	time_t t = (time_t)(ns / 1000000000LL);
+
+	if (ns < 0) {
+		snprintf(out, n, "never");
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+used_at(struct image *im, long long t)
+{
+	if (t > im->last_used)
+		im->last_used = t;
+}
+
+/* a new image entry; NULL (logged) when the table is full */
+static struct image *
+image_new(const struct id *id, long long size, int tracked)
+{
+	char hex[ID_TEXT];
+	struct image *im;
+	int isnew;
+
+	if (!(im = idtab_put(&images, id, &isnew))) {
+		err("image table full (%d): image %s is not managed; raise "
+		    "IMAGE_MAX", IMAGE_MAX, id_image(id, hex));
+		return NULL;
+	}
+	if (isnew) {
+		im->seq = seq++;
+		im->size = size;
+		im->last_used = -1;
+		im->flags = tracked ? IMG_TRACKED : 0;
+	}
+	return im;
+}
+
+/* log an image that will not be cleaned because nobody used it yet */
+static void
+untracked(struct image *im)
+{
+	char hex[ID_TEXT];
+
+	if (im->flags & (IMG_TRACKED | IMG_LOGGED))
+		return;
+	info("image %s is loaded but unused, so it won't be cleaned",
+	    id_image(&im->k.id, hex));
+	im->flags |= IMG_LOGGED;
+}
+
+/* start counting an image: it has a user now; needs its size */
+static struct image *
+track(const struct id *id)
+{
+	char hex[ID_TEXT];
+	struct image *im = idtab_get(&images, id);
+
+	if (im && (im->flags & IMG_TRACKED))
+		return im;
+	if (!im || im->size < 0) {
+		if (docker_inspect_image(&d, id_image(id, hex), &ii) < 0) {
+			if (d.status != 404)
+				warn("image %s: size unknown; not managed", hex);
+			return NULL;
+		}
+		if (!im && !(im = image_new(id, ii.size, 1)))
+			return NULL;
+		im->size = ii.size;
+	}
+	im->flags |= IMG_TRACKED;
+	return im;
+}
+
+static int
+list_image(void *ctx, const struct image_rec *r)
+{
+	struct image *im;
+
+	(void)ctx;
+	if (!(im = image_new(&r->id, r->size, first_pass)))
+		return 0;
+	im->size = r->size;
+	im->flags |= IMG_LISTED;
+	if (!first_pass)
+		untracked(im);
+	return 0;
+}
+
+static int
+list_ctr(void *ctx, const struct ctr_rec *r)
+{
+	char hex[ID_TEXT];
+	struct container *c;
+	struct image *im;
+
+	(void)ctx;
+	if (!r->has_image) {
+		warn("container %s: image unknown", id_hex(&r->id, hex));
+		incomplete = 1;
+		return 0;
+	}
+	if (!(c = idtab_put(&ctrs, &r->id, NULL))) {
+		err("container table full (%d): raise CONTAINER_MAX",
+		    CONTAINER_MAX);
+		incomplete = 1;
+		return 0;
+	}
+	c->image = r->image;
+	c->state = (unsigned char)r->state;
+	if ((im = track(&r->image)))
+		used_at(im, r->created * 1000000000LL);
+	return 0;
+}
+
+/* image ID of an image reference (a name or an ID); 0 or -1 */
+static int
+resolve(const char *ref, struct id *id)
+{
+	if (id_parse(ref, strlen(ref), id) == 0)
+		return 0;
+	if (!*ref || docker_inspect_image(&d, ref, &ii) < 0)
+		return -1;
+	*id = ii.id;
+	return 0;
+}
+
+/* a use of an image by a container created at ev->time_ns */
+static void
+created(const struct event *ev, int live_ev)
+{
+	char hex[ID_TEXT], s[80];
+	struct container *c = ev->has_id ? idtab_get(&ctrs, &ev->id) : NULL;
+	struct id img;
+	struct image *im;
+
+	if (c) {
+		img = c->image;
+	} else if (live_ev && ev->has_id &&
+	    docker_inspect_container(&d, &ev->id, &img) == 0) {
+		/* a new container: a user of its image from now on */
+		if (!(c = idtab_put(&ctrs, &ev->id, NULL))) {
+			err("container table full (%d): raise CONTAINER_MAX",
+			    CONTAINER_MAX);
+			incomplete = 1;
+			return;
+		}
+		c->image = img;
+		c->state = CS_CREATED;
+	} else if (live_ev && ev->has_id && d.status != 404) {
+		warn("container %s: cannot read it", id_hex(&ev->id, hex));
+		incomplete = 1;
+		return;
+	} else if (resolve(ev->image, &img) < 0) {
+		/* a container gone, of an image gone or renamed */
+		dbg("container %s: image '%s' unknown; use not counted",
+		    ev->has_id ? id_hex(&ev->id, hex) : "?",
+		    san(s, sizeof s, ev->image, strlen(ev->image)));
+		return;
+	}
+	if ((im = track(&img))) {
+		used_at(im, ev->time_ns);
+		dbg("image %s used at %lld", id_image(&img, hex), ev->time_ns);
+	}
+}
+
+static int
+removable(void)
+{
+	/* a second removal of the same container is no failure */
+	return d.status == 404 ||
+	    (d.status == 409 && strstr(d.msg, "already in progress"));
+}
+
+static void
+remove_ctr(const struct id *id)
+{
+	char hex[ID_TEXT];
+
+	id_hex(id, hex);
+	if (set->dry_run) {
+		printf("would remove container %s\n", hex);
+		fflush(stdout);
+		return;
+	}
+	if (docker_remove_container(&d, id) == 0) {
+		info("removed container %s", hex);
+		idtab_del(&ctrs, id);
+	} else if (removable()) {
+		dbg("container %s: already removed", hex);
+	} else {
+		warn("failed to remove container %s: %d %s", hex, d.status,
+		    d.msg);
+	}
+}
+
+/* refs of ii, joined, for the log */
+static char *
+refs_text(char *out, size_t n)
+{
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < ii.nrefs && o + 1 < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "%s%s", i ? "," : "",
+		    ii.refs[i]);
+	if (ii.nrefs == 0)
+		snprintf(out, n, "untagged");
+	san(out, n, out, strlen(out));
+	return out;
+}
+
+/* delete one image: each reference but one, then the ID */
+static void
+delete_image(const struct id *id)
+{
+	char hex[ID_TEXT], refs[320], when[32];
+	struct image *im = idtab_get(&images, id);
+	long long last = im ? im->last_used : -1;
+	int i;
+
+	id_image(id, hex);
+	if (docker_inspect_image(&d, hex, &ii) < 0) {
+		if (d.status == 404) {
+			dbg("image %s: already gone", hex);
+			idtab_del(&images, id);
+		} else {
+			warn("image %s: cannot read its tags; not deleted", hex);
+		}
+		return;
+	}
+	refs_text(refs, sizeof refs);
+	fmt_time(when, sizeof when, last);
+	if (set->dry_run) {
+		printf("would delete image %s tags=%s size=%lld last_used=%s\n",
+		    hex, refs, ii.size, when);
+		fflush(stdout);
+		idtab_del(&images, id);	/* as if deleted, for what follows */
+		return;
+	}
+	/* by ID, an image with several references is refused (409) */
+	for (i = 1; i < ii.nrefs; i++) {
+		if (docker_delete_image(&d, ii.refs[i]) < 0 && d.status != 404) {
+			warn("failed to remove image %s: untag: %d %s", hex,
+			    d.status, d.msg);
+			return;
+		}
+	}
+	if (docker_delete_image(&d, hex) == 0 || d.status == 404) {
+		info("removed image %s (%s), %lld bytes, last used %s", hex,
+		    refs, ii.size, when);
+		idtab_del(&images, id);
+	} else {
+		warn("failed to remove image %s: %d %s", hex, d.status, d.msg);
+	}
+}
+
+/* decide and delete; only with a complete inventory */
+static void
+evict(void)
+{
+	struct container *c;
+	struct image *im;
+	size_t i, k = 0, n = 0, ndel;
+
+	if (incomplete) {
+		warn("use of some images is unaccounted for: nothing deleted "
+		    "until the next full inventory");
+		return;
+	}
+	for (i = 0; i < IMAGE_SLOTS; i++)
+		if ((im = idtab_slot(&images, i)))
+			im->flags &= (unsigned char)~IMG_INUSE;
+	for (i = 0; i < CONTAINER_SLOTS; i++)
+		if ((c = idtab_slot(&ctrs, i)) &&
+		    (im = idtab_get(&images, &c->image)))
+			im->flags |= IMG_INUSE;
+	for (i = 0; i < IMAGE_SLOTS; i++) {
+		im = idtab_slot(&images, i);
+		if (!im || !(im->flags & IMG_TRACKED) || im->size < 0)
+			continue;
+		items[n].size = im->size;
+		items[n].last_used = im->last_used;
+		items[n].seq = im->seq;
+		items[n].keep = (im->flags & IMG_INUSE) != 0;
+		items[n].idx = (unsigned)i;
+		n++;
+	}
+	ndel = policy_decide(items, n, set->quota);
+	dbg("%zu images managed, %zu to delete", n, ndel);
+	if (ndel == 0)
+		return;
+	/* copy the IDs first: a deletion moves entries between slots */
+	for (i = 0; i < n; i++)
+		if (!items[i].keep)
+			ids[k++] = image_slots[items[i].idx].k.id;
+	for (i = 0; i < k && !stopping; i++)
+		delete_image(&ids[i]);
+}
+
+static void
+fmt_since(char *out, size_t n, long long ns)
+{
+	snprintf(out, n, "%lld.%09lld", ns / 1000000000LL, ns % 1000000000LL);
+}
+
+/* the daemon's buffer of past events: container creates are uses */
+static int
+replay_history(long long until)
+{
+	char u[32];
+	struct event ev;
+	int r;
+
+	fmt_since(u, sizeof u, until);
+	if (docker_events_open(&d, &replay, "1", u) < 0)
+		return -1;
+	while ((r = docker_events_next(&replay, &ev)) != JS_END) {
+		if (r == JS_ERR || stopping) {
+			docker_events_close(&replay);
+			return -1;
+		}
+		if (r == JS_VALUE && ev.type == EV_CONTAINER &&
+		    ev.action == A_CREATE)
+			created(&ev, 0);
+	}
+	docker_events_close(&replay);
+	return 0;
+}
+
+/*
+ * The full pass: inventory, history, sweep, eviction. With follow, the
+ * live stream is opened first, so nothing between the passes is missed.
+ * 0, or -1 (logged) with nothing deleted.
+ */
+static int
+pass(int follow)
+{
+	char since[32];
+	struct container *c;
+	long long t0;
+	size_t i, n;
+	int skipped;
+
+	if (docker_negotiate(&d, set->api_pin) < 0)
+		return -1;
+	info("daemon %s, API %d.%d", set->tg.text, d.api_major, d.api_minor);
+	t0 = now_ns();
+	fmt_since(since, sizeof since, t0);
+	if (follow && docker_events_open(&d, &live, since, NULL) < 0)
+		return -1;
+	incomplete = 0;
+	for (i = 0; i < IMAGE_SLOTS; i++)
+		if (idtab_slot(&images, i))
+			image_slots[i].flags &= (unsigned char)~IMG_LISTED;
+	if (docker_images(&d, list_image, NULL, &skipped) < 0)
+		goto fail;
+	/* forget images gone since the last pass */
+	for (i = 0, n = 0; i < IMAGE_SLOTS; i++)
+		if (idtab_slot(&images, i) &&
+		    !(image_slots[i].flags & IMG_LISTED))
+			ids[n++] = image_slots[i].k.id;
+	for (i = 0; i < n; i++)
+		idtab_del(&images, &ids[i]);
+	idtab_clear(&ctrs);
+	if (docker_containers(&d, list_ctr, NULL, &skipped) < 0)
+		goto fail;
+	if (skipped)
+		incomplete = 1;
+	if (replay_history(t0) < 0)
+		goto fail;
+	first_pass = 0;
+	if (set->rsc == RSC_ALWAYS) {
+		info("checking for stopped containers");
+		for (i = 0, n = 0; i < CONTAINER_SLOTS; i++)
+			if ((c = idtab_slot(&ctrs, i)) && c->state == CS_EXITED)
+				cids[n++] = c->k.id;
+		for (i = 0; i < n && !stopping; i++)
+			remove_ctr(&cids[i]);
+	}
+	info("checking image quota");
+	evict();
+	return stopping ? -1 : 0;
+fail:
+	if (follow)
+		docker_events_close(&live);
+	return -1;
+}
+
+/* one live event */
+static void
+handle(const struct event *ev)
+{
+	struct image *im;
+
+	if (ev->type == EV_CONTAINER) {
+		switch (ev->action) {
+		case A_CREATE:
+			created(ev, 1);
+			break;
+		case A_DIE:
+			if (set->rsc != RSC_NEVER && ev->has_id)
+				remove_ctr(&ev->id);
+			break;
+		case A_DESTROY:
+			if (ev->has_id)
+				idtab_del(&ctrs, &ev->id);
+			evict();
+			break;
+		}
+	} else if (ev->type == EV_IMAGE && ev->has_id) {
+		if (ev->action == A_DELETE) {
+			idtab_del(&images, &ev->id);
+		} else if (ev->action == A_ARRIVE) {
+			if ((im = image_new(&ev->id, -1, 0)))
+				untracked(im);
+		}
+	}
+}
+
+/* follow the live stream until it fails; -1 */
+static int
+follow_events(void)
+{
+	struct event ev;
+	int r;
+
+	info("listening for docker events");
+	for (;;) {
+		r = docker_events_next(&live, &ev);
+		if (stopping)
+			break;
+		if (r == JS_END || r == JS_ERR) {
+			warn("event stream of %s ended", set->tg.text);
+			break;
+		}
+		if (r == JS_SKIP) {
+			/* a lost event may be a lost container: start over */
+			warn("an event was lost; taking a new inventory");
+			break;
+		}
+		handle(&ev);
+		if (incomplete)
+			break;	/* take a new inventory */
+	}
+	docker_events_close(&live);
+	return -1;
+}
+
+static void
+sleep_ms(long ms)
+{
+	/* poll() wakes on signals, so a SIGTERM ends the wait */
+	if (!stopping)
+		poll(NULL, 0, (int)ms);
+}
+
+int
+cleaner_run(const struct settings *s)
+{
+	long backoff = RETRY_MIN_MS, jitter;
+	time_t start;
+
+	set = s;
+	idtab_init(&images, image_slots, sizeof image_slots[0], IMAGE_SLOTS,
+	    IMAGE_MAX);
+	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
+	    CONTAINER_MAX);
+	docker_init(&d, &s->tg);
+	if (s->once) {
+		if (pass(0) < 0) {
+			err("pass against %s failed; nothing more deleted",
+			    s->tg.text);
+			return 1;
+		}
+		if (incomplete) {
+			err("inventory incomplete; nothing deleted");
+			return 1;
+		}
+		return 0;
+	}
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	while (!stopping) {
+		start = time(NULL);
+		if (pass(1) == 0)
+			follow_events();
+		if (stopping)
+			break;
+		/* a stream that ran a while was a success: start over fast */
+		if (time(NULL) - start > RETRY_MAX_MS / 1000)
+			backoff = RETRY_MIN_MS;
+		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
+		warn("retrying %s in %ld ms", s->tg.text, backoff + jitter);
+		sleep_ms(backoff + jitter);
+		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
+	}
+	return 0;
+}

@@ -1,0 +1,294 @@
+/* See LICENSE file for copyright and license details. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conn.h"
+#include "log.h"
+
+volatile sig_atomic_t stopping;
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* wait until fd is ready for events; 0, or -1 on timeout, stop or error */
+static int
+wait_fd(int fd, short events, int timeout_ms, const char *what)
+{
+	struct pollfd p = { fd, events, 0 };
+	long long end = now_ms() + timeout_ms;
+	int r, left;
+
+	for (;;) {
+		if (stopping)
+			return -1;
+		left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
+		if (timeout_ms >= 0 && left < 0)
+			left = 0;
+		r = poll(&p, 1, left);
+		if (r > 0)
+			return 0;
+		if (r == 0) {
+			warn("%s: no answer within %d ms", what, timeout_ms);
+			return -1;
+		}
+		if (errno != EINTR) {
+			warn("%s: poll: %s", what, strerror(errno));
+			return -1;
+		}
+	}
+}
+
+ssize_t
+fd_read(struct conn *c, void *buf, size_t n)
+{
+	ssize_t r;
+
+	for (;;) {
+		if (wait_fd(c->fd, POLLIN, c->timeout_ms, "read") < 0)
+			return -1;
+		r = read(c->fd, buf, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR && errno != EAGAIN) {
+			warn("read: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+ssize_t
+fd_write(struct conn *c, const void *buf, size_t n)
+{
+	ssize_t r;
+
+	for (;;) {
+		if (wait_fd(c->fd, POLLOUT, c->timeout_ms, "write") < 0)
+			return -1;
+		r = write(c->fd, buf, n);
+		if (r > 0)
+			return r;
+		if (r < 0 && errno != EINTR && errno != EAGAIN) {
+			warn("write: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+void
+fd_close(struct conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+int
+conn_write_all(struct conn *c, const void *buf, size_t n)
+{
+	const char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = c->write(c, p, n)) <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c->close)
+		c->close(c);
+	c->close = NULL;
+	c->fd = -1;
+}
+
+int
+target_parse(const char *url, struct target *t, char *err, size_t errsz)
+{
+	const char *p, *colon;
+	size_t n;
+
+	memset(t, 0, sizeof *t);
+	if (strlen(url) >= sizeof t->text) {
+		snprintf(err, errsz, "host '%.40s...': too long", url);
+		return -1;
+	}
+	strcpy(t->text, url);
+	if (strncmp(url, "unix://", 7) == 0) {
+		p = url + 7;
+		n = strlen(p);
+		if (n == 0 || p[0] != '/') {
+			snprintf(err, errsz, "host '%s': a unix socket needs an "
+			    "absolute path (unix:///var/run/docker.sock)", url);
+			return -1;
+		}
+		if (n >= sizeof t->path) {
+			snprintf(err, errsz, "host '%s': socket path longer "
+			    "than %zu bytes", url, sizeof t->path - 1);
+			return -1;
+		}
+		t->kind = T_UNIX;
+		memcpy(t->path, p, n + 1);
+		return 0;
+	}
+	if (strncmp(url, "tcp://", 6) == 0) {
+		p = url + 6;
+		n = strlen(p);
+		if (n && p[n - 1] == '/')
+			n--;
+		if (*p == '[') {	/* [v6addr]:port */
+			const char *e = memchr(p, ']', n);
+			if (!e || e + 1 >= p + n || e[1] != ':') {
+				snprintf(err, errsz, "host '%s': needs a port "
+				    "(tcp://[ADDRESS]:PORT)", url);
+				return -1;
+			}
+			colon = e + 1;
+			if ((size_t)(e - p - 1) >= sizeof t->host)
+				goto toolong;
+			memcpy(t->host, p + 1, (size_t)(e - p - 1));
+		} else {
+			colon = memchr(p, ':', n);
+			if (!colon) {
+				snprintf(err, errsz, "host '%s': needs a port "
+				    "(tcp://HOST:PORT, 2376 for TLS)", url);
+				return -1;
+			}
+			if ((size_t)(colon - p) >= sizeof t->host)
+				goto toolong;
+			memcpy(t->host, p, (size_t)(colon - p));
+		}
+		if (t->host[0] == '\0' || strchr(t->host, '/')) {
+			snprintf(err, errsz, "host '%s': bad host name", url);
+			return -1;
+		}
+		n -= (size_t)(colon + 1 - p);
+		if (n == 0 || n >= sizeof t->port ||
+		    strspn(colon + 1, "0123456789") < n) {
+			snprintf(err, errsz, "host '%s': bad port", url);
+			return -1;
+		}
+		memcpy(t->port, colon + 1, n);
+		if (atoi(t->port) < 1 || atoi(t->port) > 65535) {
+			snprintf(err, errsz, "host '%s': port out of range", url);
+			return -1;
+		}
+		t->kind = T_TCP;
+		return 0;
+	}
+	snprintf(err, errsz, "host '%s': unsupported; use unix:///PATH or "
+	    "tcp://HOST:PORT", url);
+	return -1;
+toolong:
+	snprintf(err, errsz, "host '%s': host name too long", url);
+	return -1;
+}
+
+/* connect a non-blocking socket within CONNECT_TIMEOUT_MS; 0 or -1 */
+static int
+connect_fd(int fd, const struct sockaddr *sa, socklen_t len, const char *what)
+{
+	int e = 0;
+	socklen_t el = sizeof e;
+
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -1;
+	if (connect(fd, sa, len) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EAGAIN) {
+		warn("connect %s: %s", what, strerror(errno));
+		return -1;
+	}
+	if (wait_fd(fd, POLLOUT, CONNECT_TIMEOUT_MS, what) < 0)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+		warn("connect %s: %s", what, strerror(e ? e : errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_unix(const struct target *t, struct conn *c)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, t->path, strlen(t->path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		warn("socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect_fd(fd, (struct sockaddr *)&sa, sizeof sa, t->path) < 0) {
+		close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	return 0;
+}
+
+static int
+open_tcp(const struct target *t, struct conn *c)
+{
+	struct addrinfo hints, *res, *ai;
+	int fd = -1, r;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((r = getaddrinfo(t->host, t->port, &hints, &res)) != 0) {
+		warn("%s: %s", t->text, gai_strerror(r));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect_fd(fd, ai->ai_addr, ai->ai_addrlen, t->text) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return -1;
+	c->fd = fd;
+	return 0;
+}
+
+int
+conn_open(const struct target *t, struct conn *c)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->timeout_ms = REPLY_TIMEOUT_MS;
+	c->read = fd_read;
+	c->write = fd_write;
+	c->close = fd_close;
+	if (t->kind == T_UNIX)
+		return open_unix(t, c);
+	return open_tcp(t, c);
+}

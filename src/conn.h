@@ -1,0 +1,47 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * Transports: one struct conn of callbacks, so HTTP code is the same over a
+ * unix socket, TCP, TLS and the in-memory transport of the tests.
+ */
+#include <signal.h>
+#include <sys/types.h>
+
+struct conn {
+	int fd;			/* for poll(); -1 when there is none */
+	int timeout_ms;		/* per read or write; -1 waits for ever */
+	void *ctx;		/* transport state (TLS, test data) */
+	/* >0 bytes moved, 0 end of stream (read only), -1 error (logged) */
+	ssize_t (*read)(struct conn *, void *, size_t);
+	ssize_t (*write)(struct conn *, const void *, size_t);
+	void (*close)(struct conn *);
+};
+
+enum { T_UNIX, T_TCP };
+
+/* where the daemon is: parsed from --host or DOCKER_HOST */
+struct target {
+	int kind;
+	char path[108];		/* T_UNIX: socket path */
+	char host[256];		/* T_TCP: host name or address */
+	char port[8];		/* T_TCP: port */
+	char text[300];		/* as given, for messages */
+};
+
+/* set from a signal handler: blocking waits give up with -1 */
+extern volatile sig_atomic_t stopping;
+
+/*
+ * Parse a host URL: unix:///path or tcp://host:port. 0, or -1 with a
+ * message in err (errsz bytes).
+ */
+int target_parse(const char *url, struct target *t, char *err, size_t errsz);
+/* connect; 0, or -1 with the reason logged */
+int conn_open(const struct target *t, struct conn *c);
+/* write all of buf; 0 or -1 */
+int conn_write_all(struct conn *c, const void *buf, size_t n);
+void conn_close(struct conn *c);
+
+/* plain file-descriptor transport, used by unix and tcp connections */
+ssize_t fd_read(struct conn *c, void *buf, size_t n);
+ssize_t fd_write(struct conn *c, const void *buf, size_t n);
+void fd_close(struct conn *c);

@@ -1,0 +1,358 @@
+/* See LICENSE file for copyright and license details. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "conn.h"
+#include "http.h"
+#include "log.h"
+
+_Static_assert(HTTP_RECV_MAX >= HTTP_HEAD_MAX, "head must fit the buffer");
+
+#define CHUNK_LINE_MAX 1024	/* bytes of a chunk-size line or trailer */
+
+enum {
+	B_LEN,		/* Content-Length, or until close */
+	B_CSIZE,	/* hex digits of a chunk size */
+	B_CEXT,		/* rest of the chunk-size line */
+	B_CDATA,	/* chunk data */
+	B_CEND,		/* CR LF after chunk data */
+	B_CENDLF,
+	B_TRAILER,	/* start of a trailer line */
+	B_TLINE,	/* inside a trailer line */
+	B_TCR,		/* CR of the empty line that ends the trailer */
+	B_DONE
+};
+
+int
+http_request(struct conn *c, const char *method, const char *host,
+    const char *path)
+{
+	char req[HTTP_REQ_MAX];
+	int n;
+
+	n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
+	    "User-Agent: docker-cleaner/" VERSION "\r\n"
+	    "Connection: close\r\n\r\n", method, path, host);
+	if (n < 0 || (size_t)n >= sizeof req) {
+		warn("request for %.60s... is too long", path);
+		return -1;
+	}
+	return conn_write_all(c, req, (size_t)n);
+}
+
+static int
+fill(struct http *h)
+{
+	ssize_t r = h->c->read(h->c, h->rbuf, sizeof h->rbuf);
+
+	if (r < 0)
+		return -1;
+	h->rpos = 0;
+	h->rlen = (size_t)r;
+	return r > 0;
+}
+
+/* header line name: value; s is the line without CR LF */
+static int
+header(struct http *h, char *s, size_t n)
+{
+	char *colon = memchr(s, ':', n), *v;
+	size_t nl, vl;
+	long long cl;
+	int maj, min;
+
+	if (!colon || colon == s) {
+		warn("reply has a malformed header line");
+		return -1;
+	}
+	nl = (size_t)(colon - s);
+	v = colon + 1;
+	vl = n - nl - 1;
+	while (vl && (*v == ' ' || *v == '\t')) {
+		v++;
+		vl--;
+	}
+	while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+		vl--;
+	v[vl] = '\0';
+	if (nl == 14 && strncasecmp(s, "content-length", 14) == 0) {
+		if (vl == 0 || vl > 18 || strspn(v, "0123456789") != vl) {
+			warn("reply has a bad Content-Length");
+			return -1;
+		}
+		sscanf(v, "%lld", &cl);
+		if (h->left >= 0 && h->left != cl) {
+			warn("reply has two different Content-Lengths");
+			return -1;
+		}
+		h->left = cl;
+	} else if (nl == 17 && strncasecmp(s, "transfer-encoding", 17) == 0) {
+		if (strcasecmp(v, "chunked") != 0) {
+			warn("reply has an unsupported Transfer-Encoding");
+			return -1;
+		}
+		h->chunked = 1;
+	} else if (nl == 11 && strncasecmp(s, "api-version", 11) == 0) {
+		char end;
+		if (sscanf(v, "%d.%d%c", &maj, &min, &end) == 2 && maj >= 0 &&
+		    min >= 0 && maj < 100 && min < 1000) {
+			h->api_major = maj;
+			h->api_minor = min;
+		}
+	}
+	return 0;
+}
+
+int
+http_head(struct http *h, struct conn *c, int no_body)
+{
+	size_t len = 0, i, ls;
+	char *end = NULL, *p;
+	int r, minor;
+
+	h->c = c;
+	h->status = 0;
+	h->api_major = h->api_minor = 0;
+	h->chunked = 0;
+	h->left = -1;
+	h->chunk = 0;
+	h->ndig = 0;
+	h->rpos = h->rlen = 0;
+	/* read until the empty line; the head must fit HTTP_HEAD_MAX */
+	while (!end) {
+		ssize_t n;
+		if (len == HTTP_HEAD_MAX) {
+			warn("reply head is longer than %d bytes", HTTP_HEAD_MAX);
+			return -1;
+		}
+		n = c->read(c, h->rbuf + len, HTTP_HEAD_MAX - len);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			warn(len ? "connection closed in the reply head" :
+			    "connection closed without a reply");
+			return -1;
+		}
+		i = len >= 3 ? len - 3 : 0;
+		len += (size_t)n;
+		for (; i + 1 < len && !end; i++) {
+			if (h->rbuf[i] == '\n' && h->rbuf[i + 1] == '\n')
+				end = h->rbuf + i + 2;
+			else if (i + 3 < len && memcmp(h->rbuf + i, "\r\n\r\n", 4) == 0)
+				end = h->rbuf + i + 4;
+		}
+	}
+	h->rpos = (size_t)(end - h->rbuf);
+	h->rlen = len;
+	for (p = h->rbuf; p < end; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch < 0x20 && ch != '\r' && ch != '\n' && ch != '\t') || ch == 0x7f) {
+			warn("reply head has binary data");
+			return -1;
+		}
+	}
+	/* status line */
+	if (sscanf(h->rbuf, "HTTP/1.%1d %3d", &minor, &r) != 2 || r < 100 ||
+	    r > 599 || (h->rbuf[12] != ' ' && h->rbuf[12] != '\r' &&
+	    h->rbuf[12] != '\n')) {
+		char s[64];
+		warn("reply is not HTTP/1.x: '%s'", san(s, sizeof s, h->rbuf,
+		    strcspn(h->rbuf, "\r\n") < 40 ? strcspn(h->rbuf, "\r\n") : 40));
+		return -1;
+	}
+	h->status = r;
+	p = (char *)memchr(h->rbuf, '\n', (size_t)(end - h->rbuf)) + 1;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		ls = (size_t)(nl - p);
+		if (ls && p[ls - 1] == '\r')
+			ls--;
+		if (ls == 0)
+			break;
+		if (*p == ' ' || *p == '\t') {
+			warn("reply has a folded header line");
+			return -1;
+		}
+		if (header(h, p, ls) < 0)
+			return -1;
+		p = nl + 1;
+	}
+	if (r < 200) {
+		warn("unexpected interim reply %d", r);
+		return -1;
+	}
+	if (no_body || r == 204 || r == 304) {
+		h->st = B_DONE;
+		h->chunked = 0;
+	} else if (h->chunked) {
+		h->st = B_CSIZE;
+	} else {
+		h->st = h->left == 0 ? B_DONE : B_LEN;
+	}
+	return 0;
+}
+
+static int
+xdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+bad_chunk(const char *why)
+{
+	warn("reply has a malformed chunked body: %s", why);
+	return -1;
+}
+
+/* one framing byte of the chunked coding; 0 or -1 */
+static int
+frame_byte(struct http *h, int c)
+{
+	int v;
+
+	switch (h->st) {
+	case B_CSIZE:
+		if ((v = xdigit(c)) >= 0) {
+			if (h->ndig >= 15)
+				return bad_chunk("chunk size too large");
+			h->chunk = h->chunk << 4 | (unsigned)v;
+			h->ndig++;
+			return 0;
+		}
+		if (h->ndig == 0)
+			return bad_chunk("no chunk size");
+		if (c == '\n')
+			break;
+		if (c != '\r' && c != ';' && c != ' ' && c != '\t')
+			return bad_chunk("junk after chunk size");
+		h->st = B_CEXT;
+		h->ndig = 0;
+		return 0;
+	case B_CEXT:
+		if (c == '\n')
+			break;
+		if (++h->ndig > CHUNK_LINE_MAX)
+			return bad_chunk("chunk extension too long");
+		return 0;
+	case B_CEND:
+		if (c == '\r') {
+			h->st = B_CENDLF;
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case B_CENDLF:
+		if (c != '\n')
+			return bad_chunk("no line end after chunk data");
+		h->st = B_CSIZE;
+		h->chunk = 0;
+		h->ndig = 0;
+		return 0;
+	case B_TRAILER:
+		if (c == '\n')
+			h->st = B_DONE;
+		else if (c == '\r')
+			h->st = B_TCR;
+		else {
+			h->st = B_TLINE;
+			h->ndig = 0;
+		}
+		return 0;
+	case B_TCR:
+		if (c != '\n')
+			return bad_chunk("bad end of trailer");
+		h->st = B_DONE;
+		return 0;
+	case B_TLINE:
+		if (c == '\n')
+			h->st = B_TRAILER;
+		else if (++h->ndig > CHUNK_LINE_MAX)
+			return bad_chunk("trailer line too long");
+		return 0;
+	}
+	/* end of a chunk-size line */
+	h->st = h->chunk ? B_CDATA : B_TRAILER;
+	h->ndig = 0;
+	return 0;
+}
+
+ssize_t
+http_body(struct http *h, void *buf, size_t n)
+{
+	char *out = buf;
+	size_t o = 0, k;
+	int r;
+
+	while (o < n && h->st != B_DONE) {
+		if (h->rpos == h->rlen) {
+			if (o > 0)
+				break;	/* hand out what we have first */
+			if ((r = fill(h)) < 0)
+				return -1;
+			if (r == 0) {
+				if (h->st == B_LEN && h->left < 0) {
+					h->st = B_DONE;
+					break;
+				}
+				warn("connection closed in the reply body");
+				return -1;
+			}
+		}
+		k = h->rlen - h->rpos;
+		if (h->st == B_LEN || h->st == B_CDATA) {
+			if (k > n - o)
+				k = n - o;
+			if (h->st == B_LEN && h->left >= 0 &&
+			    k > (unsigned long long)h->left)
+				k = (size_t)h->left;
+			if (h->st == B_CDATA && k > h->chunk)
+				k = (size_t)h->chunk;
+			memcpy(out + o, h->rbuf + h->rpos, k);
+			o += k;
+			h->rpos += k;
+			if (h->st == B_LEN && h->left >= 0) {
+				h->left -= (long long)k;
+				if (h->left == 0)
+					h->st = B_DONE;
+			} else if (h->st == B_CDATA) {
+				h->chunk -= k;
+				if (h->chunk == 0)
+					h->st = B_CEND;
+			}
+			continue;
+		}
+		if (frame_byte(h, (unsigned char)h->rbuf[h->rpos++]) < 0)
+			return -1;
+	}
+	return (ssize_t)o;
+}
+
+int
+http_drain(struct http *h, char *msg, size_t msgsz)
+{
+	char buf[512];
+	size_t m = 0;
+	ssize_t r;
+
+	while ((r = http_body(h, buf, sizeof buf)) > 0) {
+		size_t k = (size_t)r;
+		if (msg && m + 1 < msgsz) {
+			if (k > msgsz - 1 - m)
+				k = msgsz - 1 - m;
+			memcpy(msg + m, buf, k);
+			m += k;
+		}
+	}
+	if (msg && msgsz)
+		msg[m] = '\0';
+	return r < 0 ? -1 : 0;
+}

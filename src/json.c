@@ -1,0 +1,252 @@
+/* See LICENSE file for copyright and license details. */
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include "json.h"
+
+/* struct jtok mirrors jsmntok_t so the caller's array is jsmn's array */
+_Static_assert(sizeof(struct jtok) == sizeof(jsmntok_t), "jtok layout");
+_Static_assert(offsetof(struct jtok, end) == offsetof(jsmntok_t, end),
+    "jtok layout");
+_Static_assert((int)J_OBJECT == (int)JSMN_OBJECT &&
+    (int)J_ARRAY == (int)JSMN_ARRAY && (int)J_STRING == (int)JSMN_STRING &&
+    (int)J_PRIMITIVE == (int)JSMN_PRIMITIVE, "jsmn types");
+
+int
+json_parse(struct json *j, const char *s, size_t len, struct jtok *toks,
+    unsigned ntok, const char **why)
+{
+	jsmn_parser p;
+	int r;
+
+	j->s = s;
+	j->t = toks;
+	j->n = 0;
+	if (len > INT_MAX) {
+		*why = "too large";
+		return -1;
+	}
+	jsmn_init(&p);
+	r = jsmn_parse(&p, s, len, (jsmntok_t *)toks, ntok);
+	if (r == JSMN_ERROR_NOMEM) {
+		*why = "too many tokens";
+		return -1;
+	}
+	if (r <= 0) {
+		*why = "malformed";
+		return -1;
+	}
+	/* exactly one value: the first token must span all but white space */
+	if (json_skip(&(struct json){ s, toks, r }, 0) != r) {
+		*why = "malformed";
+		return -1;
+	}
+	j->n = r;
+	return 0;
+}
+
+int
+json_skip(const struct json *j, int i)
+{
+	int end = j->t[i].end;
+
+	/* children lie inside the parent's span; iterative, so no recursion */
+	for (i++; i < j->n && j->t[i].start < end; i++)
+		;
+	return i;
+}
+
+int
+json_eq(const struct json *j, int i, const char *s)
+{
+	size_t n = strlen(s);
+
+	return i >= 0 && j->t[i].type == J_STRING &&
+	    (size_t)(j->t[i].end - j->t[i].start) == n &&
+	    memcmp(j->s + j->t[i].start, s, n) == 0;
+}
+
+int
+json_get(const struct json *j, int obj, const char *key)
+{
+	int k, m;
+
+	if (obj < 0 || obj >= j->n || j->t[obj].type != J_OBJECT)
+		return -1;
+	k = obj + 1;
+	for (m = 0; m < j->t[obj].size && k + 1 < j->n; m++) {
+		if (json_eq(j, k, key))
+			return k + 1;
+		k = json_skip(j, k + 1);
+	}
+	return -1;
+}
+
+int
+json_null(const struct json *j, int i)
+{
+	return i < 0 || (j->t[i].type == J_PRIMITIVE && j->s[j->t[i].start] == 'n');
+}
+
+static int
+hex4(const char *p, unsigned *v)
+{
+	int k;
+
+	*v = 0;
+	for (k = 0; k < 4; k++) {
+		char c = p[k];
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* put code point u as UTF-8; -1 if it does not fit */
+static int
+utf8(char *out, size_t outsz, size_t *o, unsigned u)
+{
+	unsigned char b[4];
+	size_t n, k;
+
+	if (u < 0x80) {
+		b[0] = (unsigned char)u;
+		n = 1;
+	} else if (u < 0x800) {
+		b[0] = (unsigned char)(0xc0 | u >> 6);
+		b[1] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 2;
+	} else if (u < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | u >> 12);
+		b[1] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (unsigned char)(0xf0 | u >> 18);
+		b[1] = (unsigned char)(0x80 | (u >> 12 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (u >> 6 & 0x3f));
+		b[3] = (unsigned char)(0x80 | (u & 0x3f));
+		n = 4;
+	}
+	if (*o + n >= outsz)
+		return -1;
+	for (k = 0; k < n; k++)
+		out[(*o)++] = (char)b[k];
+	return 0;
+}
+
+int
+json_str(const struct json *j, int i, char *out, size_t outsz, size_t *len)
+{
+	const char *p, *e;
+	size_t o = 0;
+	unsigned u, lo;
+
+	if (i < 0 || j->t[i].type != J_STRING || outsz == 0)
+		return -1;
+	p = j->s + j->t[i].start;
+	e = j->s + j->t[i].end;
+	while (p < e) {
+		if (*p != '\\') {
+			if (*p == '\0' || o + 1 >= outsz)
+				return -1;
+			out[o++] = *p++;
+			continue;
+		}
+		if (++p >= e)
+			return -1;
+		switch (*p++) {
+		case '"': u = '"'; break;
+		case '\\': u = '\\'; break;
+		case '/': u = '/'; break;
+		case 'b': u = '\b'; break;
+		case 'f': u = '\f'; break;
+		case 'n': u = '\n'; break;
+		case 'r': u = '\r'; break;
+		case 't': u = '\t'; break;
+		case 'u':
+			if (e - p < 4 || hex4(p, &u) < 0)
+				return -1;
+			p += 4;
+			if (u >= 0xd800 && u < 0xdc00) {
+				if (e - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+				    hex4(p + 2, &lo) < 0 || lo < 0xdc00 ||
+				    lo > 0xdfff)
+					return -1;
+				p += 6;
+				u = 0x10000 + ((u - 0xd800) << 10) +
+				    (lo - 0xdc00);
+			} else if (u >= 0xdc00 && u < 0xe000) {
+				return -1;
+			}
+			if (u == 0)
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+		if (utf8(out, outsz, &o, u) < 0)
+			return -1;
+	}
+	out[o] = '\0';
+	if (len)
+		*len = o;
+	return 0;
+}
+
+int
+json_int(const struct json *j, int i, long long *v)
+{
+	const char *p, *e;
+	unsigned long long u = 0, lim;
+	int neg = 0;
+
+	if (i < 0 || j->t[i].type != J_PRIMITIVE)
+		return -1;
+	p = j->s + j->t[i].start;
+	e = j->s + j->t[i].end;
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p == e)
+		return -1;
+	lim = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	for (; p < e; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (u > (lim - (unsigned)(*p - '0')) / 10)
+			return -1;
+		u = u * 10 + (unsigned)(*p - '0');
+	}
+	*v = neg ? (long long)(0 - u) : (long long)u;
+	return 0;
+}
+
+int
+json_bool(const struct json *j, int i, int *v)
+{
+	if (i < 0 || j->t[i].type != J_PRIMITIVE)
+		return -1;
+	if (j->t[i].end - j->t[i].start == 4 &&
+	    memcmp(j->s + j->t[i].start, "true", 4) == 0)
+		*v = 1;
+	else if (j->t[i].end - j->t[i].start == 5 &&
+	    memcmp(j->s + j->t[i].start, "false", 5) == 0)
+		*v = 0;
+	else
+		return -1;
+	return 0;
+}

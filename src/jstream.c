@@ -1,0 +1,194 @@
+/* See LICENSE file for copyright and license details. */
+#include <string.h>
+#include <sys/types.h>
+
+#include "jstream.h"
+#include "log.h"
+
+enum {
+	S_OPEN,		/* JS_ARRAY: before '[' */
+	S_BETWEEN,	/* between values: white space, then a value (or ']') */
+	S_COMMA,	/* JS_ARRAY: after a value: ',' or ']' */
+	S_VALUE,	/* inside a value */
+	S_PRIM,		/* inside a primitive (number, true, false, null) */
+	S_CLOSED	/* JS_ARRAY: after ']' */
+};
+
+void
+jstream_init(struct jstream *s, int mode, char *win, size_t cap,
+    js_reader read, void *ctx)
+{
+	memset(s, 0, sizeof *s);
+	s->win = win;
+	s->cap = cap;
+	s->mode = mode;
+	s->state = mode == JS_ARRAY ? S_OPEN : S_BETWEEN;
+	s->read = read;
+	s->ctx = ctx;
+}
+
+static int
+space(int c)
+{
+	/* 0x1e: the record separator of json-seq, harmless to allow */
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x1e;
+}
+
+/* refill the window, keeping the value in progress; 1, 0 at end, -1 */
+static int
+refill(struct jstream *s)
+{
+	ssize_t r;
+	size_t keep;
+
+	if (s->state == S_VALUE || s->state == S_PRIM) {
+		if (s->skipping) {
+			s->len = s->pos = s->start = 0;
+		} else if (s->start > 0) {
+			keep = s->len - s->start;
+			memmove(s->win, s->win + s->start, keep);
+			s->len = keep;
+			s->pos -= s->start;
+			s->start = 0;
+		} else if (s->len == s->cap) {
+			/* the value outgrew the window: drop it as it comes */
+			s->skipping = 1;
+			s->len = s->pos = 0;
+		}
+	} else {
+		s->len = s->pos = s->start = 0;
+	}
+	if (s->eof)
+		return 0;
+	r = s->read(s->ctx, s->win + s->len, s->cap - s->len);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		s->eof = 1;
+		return 0;
+	}
+	s->len += (size_t)r;
+	return 1;
+}
+
+/* the value ends before s->pos; hand it out */
+static int
+done(struct jstream *s, const char **p, size_t *n)
+{
+	int skipped = s->skipping;
+
+	*p = s->win + s->start;
+	*n = s->pos - s->start;
+	s->start = s->pos;
+	s->skipping = 0;
+	s->state = s->mode == JS_ARRAY ? S_COMMA : S_BETWEEN;
+	return skipped ? JS_SKIP : JS_VALUE;
+}
+
+int
+jstream_next(struct jstream *s, const char **p, size_t *n)
+{
+	int c, r;
+
+	for (;;) {
+		if (s->pos == s->len) {
+			if ((r = refill(s)) < 0)
+				return JS_ERR;
+			if (r == 0) {
+				if (s->state == S_PRIM && s->mode == JS_SEQ)
+					return done(s, p, n);
+				if (s->state == S_CLOSED ||
+				    (s->mode == JS_SEQ && s->state == S_BETWEEN))
+					return JS_END;
+				warn("reply ends in the middle of JSON");
+				return JS_ERR;
+			}
+			continue;
+		}
+		c = (unsigned char)s->win[s->pos];
+		switch (s->state) {
+		case S_OPEN:
+			s->pos++;
+			if (space(c))
+				break;
+			if (c != '[')
+				goto bad;
+			s->state = S_BETWEEN;
+			s->depth = 0;
+			break;
+		case S_COMMA:
+			s->pos++;
+			if (space(c))
+				break;
+			if (c == ',')
+				s->state = S_BETWEEN;
+			else if (c == ']')
+				s->state = S_CLOSED;
+			else
+				goto bad;
+			break;
+		case S_CLOSED:
+			s->pos++;
+			if (!space(c))
+				goto bad;
+			break;
+		case S_BETWEEN:
+			if (space(c)) {
+				s->pos++;
+				break;
+			}
+			if (c == ']' && s->mode == JS_ARRAY) {
+				/* "[]"; a trailing ",]" is let through too */
+				s->pos++;
+				s->state = S_CLOSED;
+				break;
+			}
+			s->start = s->pos++;
+			s->instr = s->esc = 0;
+			s->depth = 0;
+			if (c == '{' || c == '[') {
+				s->depth = 1;
+				s->state = S_VALUE;
+			} else if (c == '"') {
+				s->instr = 1;
+				s->state = S_VALUE;
+			} else if (c == '-' || (c >= '0' && c <= '9') ||
+			    c == 't' || c == 'f' || c == 'n') {
+				s->state = S_PRIM;
+			} else {
+				goto bad;
+			}
+			break;
+		case S_PRIM:
+			if (space(c) || c == ',' || c == ']' || c == '}' ||
+			    c == '{' || c == '[' || c == '"')
+				return done(s, p, n);
+			s->pos++;
+			break;
+		case S_VALUE:
+			s->pos++;
+			if (s->instr) {
+				if (s->esc)
+					s->esc = 0;
+				else if (c == '\\')
+					s->esc = 1;
+				else if (c == '"') {
+					s->instr = 0;
+					if (s->depth == 0)
+						return done(s, p, n);
+				}
+			} else if (c == '"') {
+				s->instr = 1;
+			} else if (c == '{' || c == '[') {
+				s->depth++;
+			} else if (c == '}' || c == ']') {
+				if (--s->depth == 0)
+					return done(s, p, n);
+			}
+			break;
+		}
+	}
+bad:
+	warn("reply is not the JSON expected (byte %d)", c);
+	return JS_ERR;
+}

@@ -1,0 +1,62 @@
+/* See LICENSE file for copyright and license details. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int log_level = L_WARN;
+
+static const char *const names[] = { "error", "warning", "info", "debug" };
+
+void
+logm(int level, const char *fmt, ...)
+{
+	char line[1024];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	size_t n;
+	int r;
+
+	if (level > log_level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	r = snprintf(line + n, sizeof line - n, " docker-cleaner[%ld] %s: ",
+	    (long)getpid(), names[level]);
+	if (r > 0)
+		n += (size_t)r;
+	va_start(ap, fmt);
+	r = vsnprintf(line + n, sizeof line - n, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		r = 0;
+	n += (size_t)r;
+	if (n > sizeof line - 2)
+		n = sizeof line - 2;
+	line[n++] = '\n';
+	/* one write per line, so lines of concurrent writers do not mix */
+	(void)!write(2, line, n);
+}
+
+char *
+san(char *out, size_t outsz, const char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < outsz; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	if (i < n && outsz >= 4) {
+		o = outsz - 4 < o ? outsz - 4 : o;
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,46 @@
+/* See LICENSE file for copyright and license details. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "conn.h"
+#include "log.h"
+#include "opts.h"
+#include "cleaner.h"
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct settings s;
+	char err[512];
+	int r;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);	/* a closed socket is an error */
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end early */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	r = settings_load(&s, argc, argv, err, sizeof err);
+	if (r > 0)
+		return 0;
+	if (r < 0) {
+		fprintf(stderr, "docker-cleaner: %s\n", err);
+		return 2;
+	}
+	log_level = L_WARN + s.verbose > L_DEBUG ? L_DEBUG : L_WARN + s.verbose;
+	info("quota %lld bytes, remove stopped containers: %s%s", s.quota,
+	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
+	    "always", s.dry_run ? ", dry run" : "");
+	return cleaner_run(&s);
+}

@@ -1,0 +1,364 @@
+/* See LICENSE file for copyright and license details. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conn.h"
+#include "json.h"
+#include "log.h"
+#include "opts.h"
+
+static const char usage[] =
+"usage: docker-cleaner [--config FILE] [--quota SIZE]\n"
+"                      [--remove-stopped-containers never|onexit|always]\n"
+"                      [--host URL] [--once] [--dry-run] [-v|--verbose]...\n"
+"                      [--version] [--help]\n"
+"\n"
+"Keep the Docker images of a host under a size quota, least recently used\n"
+"first, and remove stopped containers.\n"
+"\n"
+"  --config FILE   JSON config file (default " DEFAULT_CONFIG ")\n"
+"  --quota SIZE    space for images: bytes, or K/M/G/T (1024-based) (1G)\n"
+"  --remove-stopped-containers MODE\n"
+"                  never; onexit: when a container exits; always: onexit,\n"
+"                  and every exited container at startup (always)\n"
+"  --host URL      daemon: unix:///PATH or tcp://HOST:PORT (DOCKER_HOST,\n"
+"                  else " DEFAULT_HOST ")\n"
+"  --once          one pass, then exit\n"
+"  --dry-run       decide and report; delete and remove nothing\n"
+"  -v, --verbose   more log (-v info, -vv debug)\n"
+"\n"
+"Config keys: Quota, RemoveStoppedContainers, Verbose.\n"
+"Exit status: 0 success, 1 failure, 2 bad usage or configuration.\n";
+
+static const char *const modes[] = { "never", "onexit", "always" };
+
+/* what the command line said; NULL or -1 where it said nothing */
+struct given {
+	const char *config, *quota, *rsc, *host;
+	int verbose;
+};
+
+int
+parse_size(const char *str, long long *out, const char **why)
+{
+	unsigned long long ip = 0, fp = 0, fscale = 1, mult = 1, v;
+	const char *p = str;
+	int digits = 0, fdigits = 0, shift = 0;
+
+	if (*p == '\0') {
+		*why = "empty";
+		return -1;
+	}
+	if (*p == '-') {
+		*why = "negative";
+		return -1;
+	}
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (ip > (ULLONG_MAX - 9) / 10)
+			goto big;
+		ip = ip * 10 + (unsigned)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (fdigits == 18)
+				goto bad;
+			fp = fp * 10 + (unsigned)(*p - '0');
+			fscale *= 10;
+			fdigits++;
+		}
+		if (fdigits == 0)
+			goto bad;
+	}
+	if (digits == 0)
+		goto bad;
+	switch (*p) {
+	case 'k': case 'K': shift = 10; p++; break;
+	case 'm': case 'M': shift = 20; p++; break;
+	case 'g': case 'G': shift = 30; p++; break;
+	case 't': case 'T': shift = 40; p++; break;
+	}
+	if (*p == 'b' || *p == 'B')
+		p++;
+	if (*p != '\0')
+		goto bad;
+	mult = 1ULL << shift;
+	if (ip > (unsigned long long)LLONG_MAX / mult)
+		goto big;
+	v = ip * mult;
+	/* the fraction: fp / fscale of mult, rounded down to whole bytes */
+	if (fdigits) {
+		unsigned long long f = 0, q = fp, k;
+		/* fp < 10^18 and mult <= 2^40: multiply in parts to stay exact */
+		for (k = 0; k < (unsigned long long)shift; k++) {
+			q *= 2;
+			f = f * 2 + q / fscale;
+			q %= fscale;
+		}
+		if (shift == 0 && fp != 0) {
+			*why = "a fraction of a byte";
+			return -1;
+		}
+		if (v > (unsigned long long)LLONG_MAX - f)
+			goto big;
+		v += f;
+	}
+	*out = (long long)v;
+	return 0;
+big:
+	*why = "too large";
+	return -1;
+bad:
+	*why = "not a size (a number with an optional K, M, G or T suffix)";
+	return -1;
+}
+
+static int
+mode_of(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(s, modes[i]) == 0)
+			return i;
+	return -1;
+}
+
+static struct jtok ctoks[CONFIG_TOKENS];
+
+int
+config_parse(struct settings *s, const char *buf, size_t n, const char *path,
+    char *err, size_t errsz)
+{
+	struct json j;
+	const char *why;
+	char v[64], ks[64];
+	long long q;
+	int k, m, val;
+
+	if (json_parse(&j, buf, n, ctoks, CONFIG_TOKENS, &why) < 0) {
+		snprintf(err, errsz, "config file %s: %s JSON%s", path, why,
+		    strcmp(why, "too many tokens") == 0 ?
+		    " (nested or larger than this program reads)" : "");
+		return -1;
+	}
+	if (j.t[0].type != J_OBJECT) {
+		snprintf(err, errsz, "config file %s: not a JSON object", path);
+		return -1;
+	}
+	for (k = 1, m = 0; m < j.t[0].size; m++, k = json_skip(&j, k + 1)) {
+		val = k + 1;
+		if (json_str(&j, k, ks, sizeof ks, NULL) < 0)
+			san(ks, sizeof ks, j.s + j.t[k].start,
+			    (size_t)(j.t[k].end - j.t[k].start));
+		if (strcmp(ks, "Quota") == 0) {
+			if (j.t[val].type == J_STRING) {
+				if (json_str(&j, val, v, sizeof v, NULL) < 0) {
+					why = "too long";
+					goto badq;
+				}
+				if (parse_size(v, &q, &why) < 0)
+					goto badq;
+			} else if (json_int(&j, val, &q) < 0 || q < 0) {
+				snprintf(err, errsz, "config file %s: Quota must "
+				    "be a size string or a whole number of bytes",
+				    path);
+				return -1;
+			}
+			s->quota = q;
+		} else if (strcmp(ks, "RemoveStoppedContainers") == 0) {
+			if (json_str(&j, val, v, sizeof v, NULL) < 0 ||
+			    mode_of(v) < 0) {
+				san(v, sizeof v, j.s + j.t[val].start,
+				    (size_t)(j.t[val].end - j.t[val].start));
+				snprintf(err, errsz, "config file %s: "
+				    "RemoveStoppedContainers '%s' is not never, "
+				    "onexit or always", path, v);
+				return -1;
+			}
+			s->rsc = mode_of(v);
+		} else if (strcmp(ks, "Verbose") == 0) {
+			if (json_int(&j, val, &q) < 0 || q < 0 || q > 10) {
+				snprintf(err, errsz, "config file %s: Verbose "
+				    "must be a whole number from 0 to 10", path);
+				return -1;
+			}
+			s->verbose = (int)q;
+		} else {
+			warn("config file %s: unknown key '%s' ignored", path, ks);
+		}
+	}
+	return 0;
+badq:
+	san(v, sizeof v, j.s + j.t[val].start,
+	    (size_t)(j.t[val].end - j.t[val].start));
+	snprintf(err, errsz, "config file %s: Quota '%s': %s", path, v, why);
+	return -1;
+}
+
+/* read the config file; 0, 1 when a missing default is skipped, -1 */
+static int
+config_load(struct settings *s, const char *path, int explicit, char *err,
+    size_t errsz)
+{
+	static char buf[CONFIG_MAX + 1];
+	ssize_t r = 0;
+	size_t n = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT && !explicit) {
+			warn("default config file %s not found; relying on the "
+			    "command line", path);
+			return 1;
+		}
+		snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* one byte more than allowed tells a file that is too large */
+	while (n < sizeof buf && (r = read(fd, buf + n, sizeof buf - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	if (r < 0) {
+		snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (n > CONFIG_MAX) {
+		snprintf(err, errsz, "config file %s: larger than %d bytes",
+		    path, CONFIG_MAX);
+		return -1;
+	}
+	return config_parse(s, buf, n, path, err, errsz);
+}
+
+/* the value of option opt: "--opt=value" or "--opt value" */
+static int
+optval(int argc, char **argv, int *i, const char *opt, const char **val,
+    char *err, size_t errsz)
+{
+	size_t n = strlen(opt);
+	const char *a = argv[*i];
+
+	if (strncmp(a, opt, n) != 0 || (a[n] != '\0' && a[n] != '='))
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (*i + 1 >= argc) {
+		snprintf(err, errsz, "option %s needs a value", opt);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+static int
+parse_args(struct given *g, struct settings *s, int argc, char **argv,
+    char *err, size_t errsz)
+{
+	static const char *const valued[] = { "--config", "--quota",
+	    "--remove-stopped-containers", "--host" };
+	const char **slot[4];
+	const char *a;
+	int i, k, r;
+
+	slot[0] = &g->config;
+	slot[1] = &g->quota;
+	slot[2] = &g->rsc;
+	slot[3] = &g->host;
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		for (k = 0; k < 4; k++) {
+			if ((r = optval(argc, argv, &i, valued[k], slot[k], err,
+			    errsz)) < 0)
+				return -1;
+			if (r)
+				break;
+		}
+		if (k < 4)
+			continue;
+		if (strcmp(a, "--once") == 0)
+			s->once = 1;
+		else if (strcmp(a, "--dry-run") == 0)
+			s->dry_run = 1;
+		else if (strcmp(a, "--verbose") == 0)
+			g->verbose = g->verbose < 0 ? 1 : g->verbose + 1;
+		else if (a[0] == '-' && a[1] == 'v' &&
+		    strspn(a + 1, "v") == strlen(a + 1))
+			g->verbose = (g->verbose < 0 ? 0 : g->verbose) +
+			    (int)strlen(a + 1);
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		} else if (strcmp(a, "--version") == 0) {
+			puts("docker-cleaner " VERSION);
+			return 1;
+		} else if (a[0] == '-') {
+			snprintf(err, errsz, "unknown option '%.100s' (see "
+			    "--help)", a);
+			return -1;
+		} else {
+			snprintf(err, errsz, "unexpected argument '%.100s' "
+			    "(see --help)", a);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+settings_load(struct settings *s, int argc, char **argv, char *err,
+    size_t errsz)
+{
+	struct given g = { NULL, NULL, NULL, NULL, -1 };
+	const char *host, *why;
+	long long q;
+	int r;
+
+	memset(s, 0, sizeof *s);
+	s->quota = DEFAULT_QUOTA;
+	s->rsc = RSC_ALWAYS;
+	if ((r = parse_args(&g, s, argc, argv, err, errsz)) != 0)
+		return r;
+	/* check the flags before the file, so bad flags are named first */
+	if (g.quota && parse_size(g.quota, &q, &why) < 0) {
+		snprintf(err, errsz, "--quota '%.60s': %s", g.quota, why);
+		return -1;
+	}
+	if (g.rsc && mode_of(g.rsc) < 0) {
+		snprintf(err, errsz, "--remove-stopped-containers '%.60s': not "
+		    "never, onexit or always", g.rsc);
+		return -1;
+	}
+	host = g.host ? g.host : getenv("DOCKER_HOST");
+	if (!host || !*host)
+		host = DEFAULT_HOST;
+	if (target_parse(host, &s->tg, err, errsz) < 0)
+		return -1;
+	if (g.config && strlen(g.config) >= sizeof s->config) {
+		snprintf(err, errsz, "--config: path longer than %zu bytes",
+		    sizeof s->config - 1);
+		return -1;
+	}
+	strcpy(s->config, g.config ? g.config : DEFAULT_CONFIG);
+	if ((r = config_load(s, s->config, g.config != NULL, err, errsz)) < 0)
+		return -1;
+	if (r == 1)
+		s->config[0] = '\0';
+	if (g.quota)
+		s->quota = q;
+	if (g.rsc)
+		s->rsc = mode_of(g.rsc);
+	if (g.verbose >= 0)
+		s->verbose = g.verbose;
+	s->api_pin = getenv("DOCKER_API_VERSION");
+	if (s->api_pin && !*s->api_pin)
+		s->api_pin = NULL;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * Settings from the command line and the JSON config file, validated.
+ * A flag given on the command line overrides the file; one not given does
+ * not. Requires config.h and conn.h (struct target).
+ */
+enum { RSC_NEVER, RSC_ONEXIT, RSC_ALWAYS };
+
+#define DEFAULT_CONFIG "/etc/arvados/docker-cleaner/docker-cleaner.json"
+#define DEFAULT_HOST "unix:///var/run/docker.sock"
+#define DEFAULT_QUOTA (1LL << 30)
+
+struct settings {
+	char config[PATH_LEN];	/* the config file read, or "" */
+	long long quota;	/* bytes */
+	int rsc;		/* RemoveStoppedContainers: RSC_* */
+	int verbose;		/* 0: errors and warnings; 1 info; 2 debug */
+	int once, dry_run;
+	struct target tg;
+	const char *api_pin;	/* DOCKER_API_VERSION or NULL */
+};
+
+/*
+ * Fill s from argv, the environment and the config file.
+ * 0: run; 1: done (--help or --version printed); -1: bad input, with one
+ * line in err (errsz bytes) naming the value and the problem.
+ */
+int settings_load(struct settings *s, int argc, char **argv, char *err,
+    size_t errsz);
+/*
+ * "10G", "512m", "1.5T", "20GB", "1048576": 1024-based, case-insensitive
+ * suffix K M G T, optional trailing B. 0, or -1 with the problem in why.
+ */
+int parse_size(const char *str, long long *out, const char **why);
+/* the config file text buf[0..n) into s (only keys present); 0 or -1 */
+int config_parse(struct settings *s, const char *buf, size_t n,
+    const char *path, char *err, size_t errsz);

@@ -1,0 +1,847 @@
+# shellcheck shell=bash
+# tests/integration/lib.sh: helpers for docker-cleaner's integration tests.
+#
+# Source it from a bash test script:   . "$(dirname "$0")/lib.sh"
+# Needs root (it installs Debian packages and runs dockerd). `set -u` safe;
+# with `set -e` note that t_check/t_eq/t_fail return 1 on failure.
+#
+# Assertions (output goes to stdout):
+#   t_pass NAME              count a pass, print "ok - NAME"
+#   t_fail NAME [MSG]        count a failure, print "FAIL - NAME: MSG"
+#   t_check NAME CMD...      run CMD in this shell (its output hidden unless it
+#                            fails); pass if it exits 0
+#   t_eq NAME EXPECTED ACTUAL  pass if the two strings are equal
+#   t_summary                print the closing line "N passed, N failed" (print
+#                            nothing after it); returns 1 if anything failed
+#   If DC_RESULTS names a file, every result is also appended to it as a line
+#   "pass NAME" or "fail NAME", so a runner that starts several scripts with
+#   the same DC_RESULTS can add them up:
+#     grep -c '^pass ' "$DC_RESULTS"; grep -c '^fail ' "$DC_RESULTS"
+#   (results recorded inside a subshell or pipeline reach only that file,
+#   not this shell's counters).
+#
+# Engines (ENGINE is 20.10 or 28.5):
+#   engine_prepare ENGINE    install/fetch what ENGINE needs; 28.5 is extracted
+#                            from Debian sid's .debs into build/engines/28.5/
+#                            (cached); on failure prints one reason line, rc 1
+#   dockerd_start ENGINE     start a private containerd + dockerd in a new
+#                            DC_TMP=/tmp/dcXXXXXX; exports DC_TMP, DC_SOCK,
+#                            DC_ENGINE, DOCKER_HOST; waits for /_ping (60 s)
+#   dockerd_restart          stop both daemons, keep DC_TMP (data root), start
+#                            them again on the same socket
+#   dockerd_stop             stop everything started by dockerd_start, unmount
+#                            and remove DC_TMP; idempotent
+#   dc_cleanup               what the EXIT/INT/TERM trap calls (dockerd_stop)
+#   Trap: the first dockerd_start installs traps on EXIT, INT and TERM that run
+#   dc_cleanup and then whatever trap the caller had set before. A caller that
+#   sets its own trap *after* dockerd_start must call dc_cleanup from it.
+#   Call dockerd_start/dockerd_stop in the current shell, not inside $(...).
+#   DC_LOG_DIR (optional): dockerd_stop copies the daemon logs there first.
+#
+# Docker helpers (need a running private daemon):
+#   dk ARGS...               /usr/bin/docker against the private daemon
+#   api_get PATH             GET PATH (e.g. /images/json) on the socket, print
+#                            the body; non-zero on HTTP >= 400
+#   make_image REF [KB]      import a busybox image with a /pad of KB KiB
+#                            (default 1) random bytes; prints sha256:<id>
+#   image_exists REF_OR_ID   rc 0 if the image exists, 1 if not
+#   image_ids                full IDs (sha256:...) of all images, sorted
+#   run_ctr IMAGE [ARGS...]  docker run -d --network none (default ARGS:
+#                            /bin/sleep 3600); prints the container ID
+#   create_ctr IMAGE         docker create --network none IMAGE /bin/true;
+#                            prints the container ID
+
+if [ -n "${_DC_LIB_LOADED:-}" ]; then return 0; fi
+_DC_LIB_LOADED=1
+
+DC_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+DC_REPO_ROOT=${DC_REPO_ROOT:-$(cd "$DC_LIB_DIR/../.." && pwd)}
+DC_ENGINE_CACHE=${DC_ENGINE_CACHE:-$DC_REPO_ROOT/build/engines}
+# Always this CLI: /usr/local/bin/docker on some machines is another version.
+DC_DOCKER_CLI=/usr/bin/docker
+# PATH for system binaries only (no /usr/local, no user dirs).
+_DC_SYS_PATH=/usr/sbin:/usr/bin:/sbin:/bin
+_DC_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+T_PASS=0
+T_FAIL=0
+
+# ---------------------------------------------------------------- messages
+
+# _dc_log MSG...: a diagnostic line on stderr.
+_dc_log() { printf '# %s\n' "$*" >&2; }
+
+# _dc_err FUNC MSG...: a one-line error on stderr.
+_dc_err() { local f=$1; shift; printf '%s: %s\n' "$f" "$*" >&2; }
+
+# ---------------------------------------------------------------- assertions
+
+# _dc_record pass|fail NAME: append a result line to $DC_RESULTS if set.
+_dc_record() {
+    if [ -n "${DC_RESULTS:-}" ]; then
+        printf '%s %s\n' "$1" "$2" >>"$DC_RESULTS"
+    fi
+    return 0
+}
+
+t_pass() {
+    T_PASS=$((T_PASS + 1))
+    printf 'ok - %s\n' "$1"
+    _dc_record pass "$1"
+}
+
+t_fail() {
+    T_FAIL=$((T_FAIL + 1))
+    printf 'FAIL - %s: %s\n' "$1" "${2:-failed}"
+    _dc_record fail "$1"
+    return 1
+}
+
+# t_check NAME CMD...: CMD runs in the current shell (so it may set variables);
+# its output is kept in a temp file and shown (last 20 lines) only on failure.
+t_check() {
+    local name=$1 out rc=0
+    shift
+    out=$(mktemp "${TMPDIR:-/tmp}/dc-check.XXXXXX") || return 1
+    "$@" >"$out" 2>&1 || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        rm -f "$out"
+        t_pass "$name"
+        return 0
+    fi
+    t_fail "$name" "exit $rc: $*"
+    tail -n 20 "$out" | sed 's/^/#   /'
+    rm -f "$out"
+    return 1
+}
+
+t_eq() {
+    if [ "$2" = "$3" ]; then
+        t_pass "$1"
+    else
+        t_fail "$1" "expected '$2', got '$3'"
+    fi
+}
+
+t_summary() {
+    printf '%d passed, %d failed\n' "$T_PASS" "$T_FAIL"
+    [ "$T_FAIL" -eq 0 ]
+}
+
+# ---------------------------------------------------------------- packages
+
+# _dc_pkg_installed PKG: rc 0 if the Debian package is installed.
+_dc_pkg_installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' ok installed$'
+}
+
+# _dc_apt_install PKG...: install the missing ones; `apt-get update` and retry
+# once if the first attempt fails (a fresh machine may have no lists yet).
+_dc_apt_install() {
+    local missing=() p log
+    for p in "$@"; do
+        _dc_pkg_installed "$p" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    _dc_log "installing ${missing[*]}"
+    log=$(mktemp /tmp/dc-apt-install.XXXXXX) || return 1
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+        if ! { apt-get update -q &&
+               DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+                   --no-install-recommends "${missing[@]}"; } >>"$log" 2>&1; then
+            tail -n 15 "$log" >&2
+            rm -f "$log"
+            _dc_err apt "could not install ${missing[*]}"
+            return 1
+        fi
+    fi
+    rm -f "$log"
+    return 0
+}
+
+# ---------------------------------------------------------------- engines
+
+# _dc_dockerd_version BIN: print dockerd's version number (e.g. 28.5.2).
+_dc_dockerd_version() {
+    "$1" --version 2>/dev/null |
+        sed -n 's/^Docker version \([0-9][0-9.]*\).*/\1/p'
+}
+
+# _dc_engine_env ENGINE: set _DC_DOCKERD, _DC_CONTAINERD and _DC_PATH (the PATH
+# both daemons run with; containerd's shims and runc are found through it).
+_dc_engine_env() {
+    case $1 in
+    20.10)
+        _DC_DOCKERD=/usr/sbin/dockerd
+        _DC_CONTAINERD=/usr/bin/containerd
+        _DC_PATH=$_DC_SYS_PATH
+        ;;
+    28.5)
+        # bin/ holds links to sid's dockerd, containerd and
+        # containerd-shim-runc-v2, and runc -> bookworm's /usr/sbin/runc.
+        _DC_DOCKERD=$DC_ENGINE_CACHE/28.5/bin/dockerd
+        _DC_CONTAINERD=$DC_ENGINE_CACHE/28.5/bin/containerd
+        _DC_PATH=$DC_ENGINE_CACHE/28.5/bin:$_DC_SYS_PATH
+        ;;
+    *)
+        _dc_err engine "unknown engine '$1' (want 20.10 or 28.5)"
+        return 2
+        ;;
+    esac
+}
+
+# _dc_prepare_base: packages every engine needs (docker.io also brings the
+# /usr/bin/docker CLI, runc and containerd used by 20.10).
+_dc_prepare_base() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "engine_prepare: needs root" >&2
+        return 1
+    fi
+    _dc_apt_install docker.io runc busybox-static curl ca-certificates || {
+        echo "engine_prepare: required Debian packages could not be installed" >&2
+        return 1
+    }
+}
+
+engine_prepare() {
+    local engine=${1:-}
+    case $engine in
+    20.10) _dc_prepare_20_10 ;;
+    28.5) _dc_prepare_28_5 ;;
+    *)
+        echo "engine_prepare: unknown engine '$engine' (want 20.10 or 28.5)" >&2
+        return 2
+        ;;
+    esac
+}
+
+# _dc_prepare_20_10: the system's docker.io, checked to be 20.10.x.
+_dc_prepare_20_10() {
+    local v
+    _dc_prepare_base || return 1
+    v=$(_dc_dockerd_version /usr/sbin/dockerd)
+    case $v in
+    20.10.*) return 0 ;;
+    esac
+    echo "engine 20.10 unavailable: /usr/sbin/dockerd reports '${v:-nothing}'" >&2
+    return 1
+}
+
+# _dc_prepare_28_5: reuse build/engines/28.5 if it holds a 28.5.x dockerd,
+# otherwise fetch it (under a lock, in case two scripts prepare at once).
+_dc_prepare_28_5() {
+    local dir=$DC_ENGINE_CACHE/28.5
+    _dc_prepare_base || return 1
+    _dc_engine28_ok "$dir" && return 0
+    mkdir -p "$DC_ENGINE_CACHE" || return 1
+    (
+        flock 9
+        _dc_engine28_ok "$dir" && exit 0
+        _dc_fetch_28_5 "$dir"
+    ) 9>"$DC_ENGINE_CACHE/.lock"
+}
+
+# _dc_engine28_ok DIR: rc 0 if DIR is a usable extracted 28.5 engine.
+_dc_engine28_ok() {
+    local v
+    [ -x "$1/bin/containerd" ] && [ -x "$1/bin/containerd-shim-runc-v2" ] &&
+        [ -x "$1/bin/runc" ] || return 1
+    v=$(_dc_dockerd_version "$1/bin/dockerd")
+    case $v in
+    28.5.*) return 0 ;;
+    esac
+    return 1
+}
+
+# _dc_mirror_deb822 FILE: first main-archive URI in a deb822 .sources file.
+# "Main archive" = a deb source with component main, a plain suite name (no
+# '-' or '/': not -security/-updates) and, if it has Signed-By, Debian's
+# keyring.
+_dc_mirror_deb822() {
+    awk '
+        function flush(   n, i, s, u) {
+            if (!found && types ~ /(^| )deb( |$)/ && enabled != "no" &&
+                uris != "" && comps ~ /(^| )main( |$)/ &&
+                (signed == "" || signed ~ /debian-archive/)) {
+                n = split(suites, s, /[ \t]+/)
+                for (i = 1; i <= n; i++)
+                    if (s[i] != "" && s[i] !~ /[-\/]/) {
+                        split(uris, u, /[ \t]+/); print u[1]; found = 1; exit
+                    }
+            }
+            types = uris = suites = comps = enabled = signed = ""
+        }
+        /^[ \t]*#/ { next }
+        /^[ \t]*$/ { flush(); next }
+        /^[ \t]/   { next }                      # continuation line
+        {
+            key = tolower($0); sub(/:.*/, "", key)
+            val = $0; sub(/^[^:]*:[ \t]*/, "", val)
+            if (key == "types") types = val
+            else if (key == "uris") uris = val
+            else if (key == "suites") suites = val
+            else if (key == "components") comps = val
+            else if (key == "enabled") enabled = tolower(val)
+            else if (key == "signed-by") signed = val
+        }
+        END { flush() }' "$1"
+}
+
+# _dc_mirror_oneline FILE: the same for a one-line-style .list file.
+_dc_mirror_oneline() {
+    awk '
+        $1 != "deb" { next }
+        {
+            line = $0; opts = ""
+            sub(/^[ \t]+/, "", line)
+            if (match(line, /\[[^]]*\]/)) {
+                opts = substr(line, RSTART, RLENGTH)
+                line = substr(line, 1, RSTART - 1) substr(line, RSTART + RLENGTH)
+            }
+            n = split(line, w, /[ \t]+/)
+            if (n < 4 || w[3] ~ /[-\/]/) next
+            if (opts ~ /signed-by/ && opts !~ /debian-archive/) next
+            for (i = 4; i <= n; i++) if (w[i] == "main") { print w[2]; exit }
+        }' "$1"
+}
+
+# _dc_debian_mirror: print the URI of the main Debian archive from the
+# system's apt sources (debian.sources, other .sources, then sources.list and
+# .list files). Nothing is hard-coded: the mirror is whatever apt uses.
+_dc_debian_mirror() {
+    local f uri
+    for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
+        [ -r "$f" ] || continue
+        uri=$(_dc_mirror_deb822 "$f")
+        if [ -n "$uri" ]; then printf '%s\n' "$uri"; return 0; fi
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -r "$f" ] || continue
+        uri=$(_dc_mirror_oneline "$f")
+        if [ -n "$uri" ]; then printf '%s\n' "$uri"; return 0; fi
+    done
+    return 1
+}
+
+# _dc_fetch_28_5 DIR: download sid's docker.io and containerd with a private,
+# throw-away apt configuration (the system's apt lists, cache and sources are
+# not touched), extract them and build DIR (staged, then moved into place).
+_dc_fetch_28_5() {
+    local dir=$1 uri work stage rc=0 v deb
+    local -a apt_opts
+    uri=$(_dc_debian_mirror) || {
+        echo "engine 28.5 unavailable: no Debian archive URI found in the apt sources" >&2
+        return 1
+    }
+    _dc_apt_install debian-archive-keyring || {
+        echo "engine 28.5 unavailable: debian-archive-keyring not installable" >&2
+        return 1
+    }
+    work=$(mktemp -d /tmp/dc-sid.XXXXXX) || return 1
+    mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
+    cat >"$work/sid.sources" <<EOF
+Types: deb
+URIs: $uri
+Suites: sid
+Components: main
+Signed-By: $_DC_KEYRING
+EOF
+    apt_opts=(
+        -o "Dir::Etc::sourcelist=$work/sid.sources"
+        -o "Dir::Etc::sourceparts=-"
+        -o "Dir::Etc::preferences=/dev/null"
+        -o "Dir::Etc::preferencesparts=-"
+        -o "Dir::State::Lists=$work/lists"
+        -o "Dir::Cache=$work/cache"
+        -o "APT::Sandbox::User=root"
+    )
+    _dc_log "engine 28.5: downloading docker.io and containerd from sid"
+    if ! apt-get "${apt_opts[@]}" -q update >"$work/apt.log" 2>&1; then
+        echo "engine 28.5 unavailable: apt-get update of sid failed: $(grep -E '^(E|W):' "$work/apt.log" | head -n 1)" >&2
+        rm -rf "$work"
+        return 1
+    fi
+    if ! (cd "$work/debs" && apt-get "${apt_opts[@]}" -q download docker.io/sid containerd/sid) >>"$work/apt.log" 2>&1; then
+        echo "engine 28.5 unavailable: sid's docker.io/containerd could not be downloaded: $(grep -E '^E:' "$work/apt.log" | head -n 1)" >&2
+        rm -rf "$work"
+        return 1
+    fi
+    stage=$(mktemp -d "$DC_ENGINE_CACHE/.28.5.XXXXXX") || { rm -rf "$work"; return 1; }
+    for deb in "$work"/debs/*.deb; do
+        dpkg -x "$deb" "$stage/root" || rc=1
+        basename "$deb" >>"$stage/DEBS"
+    done
+    if [ "$rc" -eq 0 ]; then
+        _dc_engine28_links "$stage" || rc=1
+    fi
+    rm -rf "$work"
+    v=$(_dc_dockerd_version "$stage/bin/dockerd")
+    if [ "$rc" -ne 0 ] || ! _dc_engine28_ok "$stage"; then
+        echo "engine 28.5 unavailable: sid provides dockerd '${v:-?}' ($(tr '\n' ' ' <"$stage/DEBS" 2>/dev/null)), not 28.5.x" >&2
+        rm -rf "$stage"
+        return 1
+    fi
+    rm -rf "$dir"
+    mv "$stage" "$dir"
+    _dc_log "engine 28.5: dockerd $v cached in $dir"
+}
+
+# _dc_engine28_links DIR: DIR/bin = the binaries the 28.5 daemons run with.
+# sid's dockerd, containerd and shim; runc stays bookworm's /usr/sbin/runc.
+_dc_engine28_links() {
+    local b=$1/bin
+    mkdir -p "$b" || return 1
+    ln -s ../root/usr/sbin/dockerd "$b/dockerd" &&
+        ln -s ../root/usr/sbin/docker-proxy "$b/docker-proxy" &&
+        ln -s ../root/usr/bin/containerd "$b/containerd" &&
+        ln -s ../root/usr/bin/containerd-shim-runc-v2 "$b/containerd-shim-runc-v2" &&
+        ln -s ../root/usr/bin/ctr "$b/ctr" &&
+        ln -s /usr/sbin/runc "$b/runc" || return 1
+    # sid's docker-init points at a tini-static that is not extracted: use the
+    # system's (bookworm docker.io -> tini) when present.
+    rm -f "$1/root/usr/bin/docker-init"
+    if [ -e /usr/bin/docker-init ]; then
+        ln -s /usr/bin/docker-init "$b/docker-init"
+    fi
+    return 0
+}
+
+# ---------------------------------------------------------------- processes
+
+# _dc_alive PID: rc 0 if PID exists and is not a zombie.
+_dc_alive() {
+    local stat
+    [ -n "$1" ] && read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
+}
+
+# _dc_owned PID: rc 0 if PID's command line mentions our DC_TMP (so we never
+# signal a recycled pid or someone else's process).
+_dc_owned() {
+    [ -n "${DC_TMP:-}" ] && grep -qaF -- "$DC_TMP/" "/proc/$1/cmdline" 2>/dev/null
+}
+
+# _dc_wait_gone TIMEOUT_S PID...: wait until none of the pids is alive.
+_dc_wait_gone() {
+    local ticks=$(($1 * 10)) p left
+    shift
+    while :; do
+        left=0
+        for p in "$@"; do _dc_alive "$p" && left=1; done
+        [ "$left" -eq 0 ] && return 0
+        [ "$ticks" -le 0 ] && return 1
+        ticks=$((ticks - 1))
+        sleep 0.1
+    done
+}
+
+# _dc_stop_pidfile FILE TIMEOUT_S: TERM the process named in FILE, KILL it if
+# it is still there after TIMEOUT_S, remove FILE.
+_dc_stop_pidfile() {
+    local pid
+    [ -f "$1" ] || return 0
+    read -r pid <"$1" || pid=
+    if [ -n "$pid" ] && _dc_alive "$pid" && _dc_owned "$pid"; then
+        kill -TERM "$pid" 2>/dev/null
+        if ! _dc_wait_gone "$2" "$pid"; then
+            _dc_log "pid $pid ignored SIGTERM for $2 s: SIGKILL"
+            kill -KILL "$pid" 2>/dev/null
+            _dc_wait_gone 5 "$pid"
+        fi
+    fi
+    rm -f "$1"
+    return 0
+}
+
+# _dc_children_map: fill _DC_PPID[pid]=ppid for all processes.
+_dc_children_map() {
+    local f stat pid
+    _DC_PPID=()
+    for f in /proc/[0-9]*/stat; do
+        read -r stat 2>/dev/null <"$f" || continue
+        pid=${f#/proc/}
+        pid=${pid%/stat}
+        stat=${stat##*) }   # "S PPID ..."
+        stat=${stat#* }
+        _DC_PPID[$pid]=${stat%% *}
+    done
+}
+
+# _dc_leftover_pids: pids of anything still belonging to this daemon: every
+# process whose command line mentions DC_TMP (dockerd, containerd, shims,
+# which carry -address $DC_TMP/...), all their descendants (container
+# processes) and everything in the daemon's cgroup parent. Never our shell.
+_dc_leftover_pids() {
+    local -A seen=()
+    local -a queue=()
+    local f pid p changed cg
+    local -a _DC_PPID
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}
+        pid=${pid%/cmdline}
+        grep -qaF -- "$DC_TMP/" "$f" 2>/dev/null && queue+=("$pid")
+    done
+    for cg in /sys/fs/cgroup/"${DC_TMP##*/}" /sys/fs/cgroup/*/"${DC_TMP##*/}"; do
+        [ -d "$cg" ] || continue
+        while read -r p; do queue+=("$p"); done < <(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null)
+    done
+    for p in "${queue[@]}"; do seen[$p]=1; done
+    _dc_children_map
+    changed=1
+    while [ "$changed" -eq 1 ]; do
+        changed=0
+        for pid in "${!_DC_PPID[@]}"; do
+            if [ -z "${seen[$pid]:-}" ] && [ -n "${seen[${_DC_PPID[$pid]}]:-}" ]; then
+                seen[$pid]=1
+                changed=1
+            fi
+        done
+    done
+    # never ourselves or our ancestors
+    p=$BASHPID
+    while [ -n "$p" ] && [ "$p" != 0 ]; do
+        unset "seen[$p]"
+        p=${_DC_PPID[$p]:-}
+    done
+    unset "seen[$$]"
+    for pid in "${!seen[@]}"; do
+        _dc_alive "$pid" && printf '%s\n' "$pid"
+    done
+    return 0
+}
+
+# _dc_kill_leftovers: SIGKILL whatever _dc_leftover_pids finds, wait for it.
+_dc_kill_leftovers() {
+    local -a pids=()
+    local p
+    while read -r p; do pids+=("$p"); done < <(_dc_leftover_pids)
+    [ ${#pids[@]} -eq 0 ] && return 0
+    kill -KILL "${pids[@]}" 2>/dev/null
+    _dc_wait_gone 5 "${pids[@]}" || _dc_log "still alive after SIGKILL: ${pids[*]}"
+    return 0
+}
+
+# _dc_shim_sockets_cleanup: remove the sockets of dead shims that containerd
+# keeps outside DC_TMP (/run/containerd/s/<hash>), listed in the bundles'
+# `address` files.
+_dc_shim_sockets_cleanup() {
+    local f a
+    for f in "$DC_TMP"/exec/containerd/daemon/io.containerd.runtime.v2.task/*/*/address; do
+        [ -f "$f" ] || continue
+        read -r a <"$f" || continue
+        a=${a#unix://}
+        case $a in /run/containerd/s/*) rm -f "$a" ;; esac
+    done
+    return 0
+}
+
+# _dc_cgroups_cleanup: remove the (now empty) cgroup parent of this daemon.
+_dc_cgroups_cleanup() {
+    local cg
+    for cg in /sys/fs/cgroup/"${DC_TMP##*/}" /sys/fs/cgroup/*/"${DC_TMP##*/}"; do
+        [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+    return 0
+}
+
+# _dc_unmount_all DIR: unmount everything mounted at or below DIR, deepest
+# first (container shm, netns and rootfs mounts after a crash); lazy unmount
+# as the last resort.
+_dc_unmount_all() {
+    local dir=$1 m try
+    local -a mps
+    for try in 1 2 3; do
+        mapfile -t mps < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r)
+        [ ${#mps[@]} -eq 0 ] && return 0
+        for m in "${mps[@]}"; do
+            umount "$m" 2>/dev/null || { [ "$try" -gt 1 ] && umount -l "$m" 2>/dev/null; }
+        done
+    done
+    awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { f = 1 } END { exit f }' /proc/mounts
+}
+
+# ---------------------------------------------------------------- daemons
+
+# _dc_write_configs: empty daemon.json (so /etc/docker/daemon.json is never
+# read) and a containerd config that keeps every path, socket and plugin
+# state inside DC_TMP. Plugins that would use global paths (CRI, NRI's
+# /var/run/nri socket) are disabled; unknown names are ignored by 1.6.
+_dc_write_configs() {
+    printf '{}\n' >"$DC_TMP/daemon.json"
+    cat >"$DC_TMP/containerd.toml" <<EOF
+version = 2
+root = "$DC_TMP/data/containerd"
+state = "$DC_TMP/exec/containerd/daemon"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.nri.v1.nri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime"]
+
+[grpc]
+  address = "$DC_TMP/exec/containerd/containerd.sock"
+
+[debug]
+  address = ""
+
+[plugins]
+  [plugins."io.containerd.internal.v1.opt"]
+    path = "$DC_TMP/data/containerd/opt"
+EOF
+}
+
+# _dc_spawn NAME CMD...: start CMD detached (double fork: reparented to init,
+# so the shell never reports its death), with a clean environment and the
+# engine's PATH; pid in $DC_TMP/NAME.pid, output appended to $DC_TMP/NAME.log.
+_dc_spawn() {
+    local name=$1
+    shift
+    (
+        env -i PATH="$_DC_PATH" HOME="${HOME:-/root}" LANG=C.UTF-8 \
+            TMPDIR="$DC_TMP/tmp" "$@" </dev/null >>"$DC_TMP/$name.log" 2>&1 &
+        echo $! >"$DC_TMP/$name.pid"
+    )
+}
+
+# _dc_ping: rc 0 if dockerd answers /_ping with OK.
+_dc_ping() {
+    [ "$(curl -s --max-time 2 --unix-socket "$DC_SOCK" http://localhost/_ping 2>/dev/null)" = OK ]
+}
+
+# _dc_daemons_up: start containerd, then dockerd, wait until /_ping is OK.
+_dc_daemons_up() {
+    local deadline=$((SECONDS + 60)) pid
+    _dc_engine_env "$DC_ENGINE" || return 1
+    mkdir -p "$DC_TMP/data" "$DC_TMP/exec/containerd" "$DC_TMP/tmp"
+    _dc_spawn containerd "$_DC_CONTAINERD" --config "$DC_TMP/containerd.toml"
+    while [ ! -S "$DC_TMP/exec/containerd/containerd.sock" ]; do
+        read -r pid <"$DC_TMP/containerd.pid"
+        if ! _dc_alive "$pid" || [ "$SECONDS" -ge "$deadline" ]; then
+            _dc_err dockerd_start "containerd did not come up"
+            return 1
+        fi
+        sleep 0.1
+    done
+    # --cgroup-parent: containers go below a cgroup named after DC_TMP, so a
+    # crash cleanup can find them; --shutdown-timeout: stop `sleep` containers
+    # (PID 1 ignores SIGTERM) after 2 s instead of 10 s.
+    _dc_spawn dockerd "$_DC_DOCKERD" \
+        --config-file "$DC_TMP/daemon.json" \
+        --data-root "$DC_TMP/data" \
+        --exec-root "$DC_TMP/exec" \
+        -H "unix://$DC_SOCK" \
+        --pidfile "$DC_TMP/docker.pid" \
+        --containerd "$DC_TMP/exec/containerd/containerd.sock" \
+        --storage-driver vfs \
+        --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+        --bridge=none --userland-proxy=false \
+        --exec-opt native.cgroupdriver=cgroupfs \
+        --cgroup-parent "/${DC_TMP##*/}" \
+        --shutdown-timeout 2
+    read -r pid <"$DC_TMP/dockerd.pid"
+    until _dc_ping; do
+        if ! _dc_alive "$pid"; then
+            _dc_err dockerd_start "dockerd ($DC_ENGINE) exited during start-up"
+            return 1
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            _dc_err dockerd_start "dockerd ($DC_ENGINE) did not answer /_ping within 60 s"
+            return 1
+        fi
+        sleep 0.2
+    done
+    return 0
+}
+
+# _dc_daemons_down: dockerd (TERM, 15 s, KILL), then containerd (TERM, 10 s,
+# KILL), then any shim or container process still around.
+_dc_daemons_down() {
+    _dc_stop_pidfile "$DC_TMP/dockerd.pid" 15
+    _dc_stop_pidfile "$DC_TMP/containerd.pid" 10
+    _dc_kill_leftovers
+    _dc_shim_sockets_cleanup
+}
+
+# _dc_show_logs: tail of both daemon logs on stderr (after a failed start).
+_dc_show_logs() {
+    local n
+    for n in containerd dockerd; do
+        [ -s "$DC_TMP/$n.log" ] || continue
+        printf '# --- last lines of %s.log\n' "$n" >&2
+        tail -n 25 "$DC_TMP/$n.log" | sed 's/^/#   /' >&2
+    done
+}
+
+# _dc_trap_cmd SIG: the command of the trap currently set for SIG, if any.
+_dc_trap_cmd() {
+    local line
+    line=$(trap -p "$1")
+    [ -n "$line" ] || return 0
+    eval "set -- $line"     # trap -- 'CMD' SIG
+    printf '%s' "$2"
+}
+
+# _dc_install_trap: once per shell, make EXIT/INT/TERM run dc_cleanup and then
+# the trap that was there before.
+_dc_install_trap() {
+    local prev_exit prev_int prev_term
+    [ -n "${_DC_TRAP_SET:-}" ] && return 0
+    _DC_TRAP_SET=1
+    prev_exit=$(_dc_trap_cmd EXIT)
+    prev_int=$(_dc_trap_cmd INT)
+    prev_term=$(_dc_trap_cmd TERM)
+    # shellcheck disable=SC2064  # expand the previous traps now
+    trap "dc_cleanup${prev_exit:+; $prev_exit}" EXIT
+    # shellcheck disable=SC2064
+    trap "dc_cleanup${prev_int:+; $prev_int}; exit 130" INT
+    # shellcheck disable=SC2064
+    trap "dc_cleanup${prev_term:+; $prev_term}; exit 143" TERM
+}
+
+dc_cleanup() {
+    dockerd_stop
+}
+
+dockerd_start() {
+    local engine=${1:-}
+    if [ -n "${DC_TMP:-}" ]; then
+        _dc_err dockerd_start "a private daemon is already running in $DC_TMP (dockerd_stop first)"
+        return 1
+    fi
+    engine_prepare "$engine" || return 1
+    _dc_install_trap
+    DC_TMP=$(mktemp -d /tmp/dcXXXXXX) || return 1
+    DC_SOCK=$DC_TMP/docker.sock
+    DC_ENGINE=$engine
+    DOCKER_HOST=unix://$DC_SOCK
+    export DC_TMP DC_SOCK DC_ENGINE DOCKER_HOST
+    _dc_write_configs
+    if ! _dc_daemons_up; then
+        _dc_show_logs
+        dockerd_stop
+        return 1
+    fi
+    return 0
+}
+
+dockerd_restart() {
+    if [ -z "${DC_TMP:-}" ]; then
+        _dc_err dockerd_restart "no private daemon running"
+        return 1
+    fi
+    _dc_daemons_down
+    if ! _dc_daemons_up; then
+        _dc_show_logs
+        return 1
+    fi
+    return 0
+}
+
+# _dc_save_logs: copy the daemon logs to $DC_LOG_DIR, if set.
+_dc_save_logs() {
+    local n
+    [ -n "${DC_LOG_DIR:-}" ] || return 0
+    mkdir -p "$DC_LOG_DIR" || return 0
+    for n in containerd dockerd; do
+        [ -f "$DC_TMP/$n.log" ] &&
+            cp "$DC_TMP/$n.log" "$DC_LOG_DIR/${DC_ENGINE:-x}-${DC_TMP##*/}-$n.log"
+    done
+    return 0
+}
+
+dockerd_stop() {
+    local tmp=${DC_TMP:-} rc=0
+    [ -n "$tmp" ] || return 0
+    case $tmp in
+    /tmp/dc?*) ;;
+    *)
+        _dc_err dockerd_stop "refusing to clean up unexpected DC_TMP '$tmp'"
+        return 1
+        ;;
+    esac
+    if [ -d "$tmp" ]; then
+        _dc_daemons_down
+        _dc_cgroups_cleanup
+        _dc_save_logs
+        _dc_unmount_all "$tmp" || { _dc_err dockerd_stop "mounts left under $tmp"; rc=1; }
+        rm -rf --one-file-system "$tmp" 2>/dev/null
+        if [ -e "$tmp" ]; then
+            _dc_err dockerd_stop "could not remove $tmp"
+            rc=1
+        fi
+    fi
+    unset DC_TMP DC_SOCK DC_ENGINE DOCKER_HOST
+    return "$rc"
+}
+
+# ---------------------------------------------------------------- docker
+
+# _dc_need_daemon FUNC: rc 1 with a message if no private daemon is running.
+_dc_need_daemon() {
+    if [ -z "${DC_SOCK:-}" ]; then
+        _dc_err "$1" "no private daemon (call dockerd_start first)"
+        return 1
+    fi
+}
+
+# dk ARGS...: the docker CLI on the private socket, with its own (empty)
+# client config so ~/.docker (contexts, credential helpers) plays no part.
+dk() {
+    _dc_need_daemon dk || return 1
+    DOCKER_CONFIG=$DC_TMP/cli "$DC_DOCKER_CLI" -H "unix://$DC_SOCK" "$@"
+}
+
+api_get() {
+    _dc_need_daemon api_get || return 1
+    curl -sS -g --fail-with-body --unix-socket "$DC_SOCK" "http://localhost$1"
+}
+
+# _dc_base_rootfs: $DC_TMP/rootfs/bin = static busybox + sh/true/sleep/echo
+# links, built once per daemon and shared by every make_image.
+_dc_base_rootfs() {
+    local r=$DC_TMP/rootfs l
+    [ -x "$r/bin/busybox" ] && return 0
+    mkdir -p "$r/bin" && cp /bin/busybox "$r/bin/busybox" || return 1
+    for l in sh true sleep echo; do
+        ln -sf busybox "$r/bin/$l" || return 1
+    done
+}
+
+make_image() {
+    local ref=${1:-} kb=${2:-1} pad id
+    local -
+    set -o pipefail
+    _dc_need_daemon make_image || return 1
+    if [ -z "$ref" ] || ! [[ $kb =~ ^[0-9]+$ ]]; then
+        _dc_err make_image "usage: make_image REF [SIZE_KB]"
+        return 2
+    fi
+    _dc_base_rootfs || return 1
+    pad=$(mktemp -d "$DC_TMP/pad.XXXXXX") || return 1
+    head -c $((kb * 1024)) /dev/urandom >"$pad/pad"
+    id=$(tar --numeric-owner --owner=0 --group=0 -cf - \
+        -C "$DC_TMP/rootfs" bin -C "$pad" pad | dk import - "$ref")
+    local rc=$?
+    rm -rf "$pad"
+    [ "$rc" -eq 0 ] && [ -n "$id" ] || return 1
+    printf '%s\n' "$id"
+}
+
+image_exists() {
+    dk image inspect --format '{{.Id}}' "${1:-}" >/dev/null 2>&1
+}
+
+image_ids() {
+    local -
+    set -o pipefail
+    dk image ls -a -q --no-trunc | sort -u
+}
+
+run_ctr() {
+    local img=${1:-}
+    shift || true
+    if [ $# -eq 0 ]; then set -- /bin/sleep 3600; fi
+    dk run -d --network none "$img" "$@"
+}
+
+create_ctr() {
+    dk create --network none "${1:-}" /bin/true
+}
