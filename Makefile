@@ -10,7 +10,8 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 LDFLAGS = -static -s -Wl,--gc-sections
 
 # every module but main.c: the unit tests link these too
-LIB = cleaner conn docker http id idtab json jstream log opts policy
+LIB = cleaner conn docker http id idtab inventory json jstream log opts \
+	policy
 OBJ = $(LIB:%=build/%.o)
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)

@@ -12,50 +12,20 @@
 #include "http.h"
 #include "id.h"
 #include "idtab.h"
+#include "inventory.h"
 #include "jstream.h"
 #include "docker.h"
 #include "log.h"
 #include "opts.h"
-#include "policy.h"
 #include "cleaner.h"
 
-/* image flags */
-enum {
-	IMG_TRACKED = 1,	/* counts against the quota; may be deleted */
-	IMG_LISTED = 2,		/* seen in the current listing */
-	IMG_LOGGED = 4,		/* "loaded but unused" was logged */
-	IMG_INUSE = 8		/* scratch: a container uses it */
-};
-
-struct image {
-	struct ident k;
-	unsigned char flags;
-	unsigned seq;		/* order of discovery: ties in policy */
-	long long size;		/* bytes; -1 unknown */
-	long long last_used;	/* ns since the epoch; -1 never */
-};
-
-struct container {
-	struct ident k;
-	unsigned char state;	/* CS_* */
-	struct id image;
-};
-
-#define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
-#define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
-
-static struct image image_slots[IMAGE_SLOTS];
-static struct container ctr_slots[CONTAINER_SLOTS];
-static struct idtab images, ctrs;
-static struct pitem items[IMAGE_MAX];
-static struct id ids[IMAGE_MAX];	/* images to delete or forget */
+static struct id ids[IMAGE_MAX];	/* images to delete */
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 static struct image_info ii;
 static struct evstream live, replay;
 static struct docker d;
 static const struct settings *set;
 
-static unsigned seq;		/* next image discovery number */
 static int first_pass = 1;	/* images listed now are tracked */
 static int incomplete;		/* use of some image is unaccounted for */
 
@@ -82,35 +52,6 @@ fmt_time(char *out, size_t n, long long ns)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void
-used_at(struct image *im, long long t)
-{
-	if (t > im->last_used)
-		im->last_used = t;
-}
-
-/* a new image entry; NULL (logged) when the table is full */
-static struct image *
-image_new(const struct id *id, long long size, int tracked)
-{
-	char hex[ID_TEXT];
-	struct image *im;
-	int isnew;
-
-	if (!(im = idtab_put(&images, id, &isnew))) {
-		err("image table full (%d): image %s is not managed; raise "
-		    "IMAGE_MAX", IMAGE_MAX, id_image(id, hex));
-		return NULL;
-	}
-	if (isnew) {
-		im->seq = seq++;
-		im->size = size;
-		im->last_used = -1;
-		im->flags = tracked ? IMG_TRACKED : 0;
-	}
-	return im;
-}
-
 /* log an image that will not be cleaned because nobody used it yet */
 static void
 untracked(struct image *im)
@@ -129,7 +70,7 @@ static struct image *
 track(const struct id *id)
 {
 	char hex[ID_TEXT];
-	struct image *im = idtab_get(&images, id);
+	struct image *im = inv_image(id);
 
 	if (im && (im->flags & IMG_TRACKED))
 		return im;
@@ -139,7 +80,7 @@ track(const struct id *id)
 				warn("image %s: size unknown; not managed", hex);
 			return NULL;
 		}
-		if (!im && !(im = image_new(id, ii.size, 1)))
+		if (!im && !(im = inv_image_add(id, ii.size, 1, NULL)))
 			return NULL;
 		im->size = ii.size;
 	}
@@ -153,7 +94,7 @@ list_image(void *ctx, const struct image_rec *r)
 	struct image *im;
 
 	(void)ctx;
-	if (!(im = image_new(&r->id, r->size, first_pass)))
+	if (!(im = inv_image_add(&r->id, r->size, first_pass, NULL)))
 		return 0;
 	im->size = r->size;
 	im->flags |= IMG_LISTED;
@@ -166,7 +107,6 @@ static int
 list_ctr(void *ctx, const struct ctr_rec *r)
 {
 	char hex[ID_TEXT];
-	struct container *c;
 	struct image *im;
 
 	(void)ctx;
@@ -175,16 +115,12 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 		incomplete = 1;
 		return 0;
 	}
-	if (!(c = idtab_put(&ctrs, &r->id, NULL))) {
-		err("container table full (%d): raise CONTAINER_MAX",
-		    CONTAINER_MAX);
+	if (!inv_ctr_add(&r->id, &r->image, r->state)) {
 		incomplete = 1;
 		return 0;
 	}
-	c->image = r->image;
-	c->state = (unsigned char)r->state;
 	if ((im = track(&r->image)))
-		used_at(im, r->created * 1000000000LL);
+		inv_used(im, r->created * 1000000000LL);
 	return 0;
 }
 
@@ -205,7 +141,7 @@ static void
 created(const struct event *ev, int live_ev)
 {
 	char hex[ID_TEXT], s[80];
-	struct container *c = ev->has_id ? idtab_get(&ctrs, &ev->id) : NULL;
+	struct container *c = ev->has_id ? inv_ctr(&ev->id) : NULL;
 	struct id img;
 	struct image *im;
 
@@ -214,14 +150,10 @@ created(const struct event *ev, int live_ev)
 	} else if (live_ev && ev->has_id &&
 	    docker_inspect_container(&d, &ev->id, &img) == 0) {
 		/* a new container: a user of its image from now on */
-		if (!(c = idtab_put(&ctrs, &ev->id, NULL))) {
-			err("container table full (%d): raise CONTAINER_MAX",
-			    CONTAINER_MAX);
+		if (!inv_ctr_add(&ev->id, &img, CS_CREATED)) {
 			incomplete = 1;
 			return;
 		}
-		c->image = img;
-		c->state = CS_CREATED;
 	} else if (live_ev && ev->has_id && d.status != 404) {
 		warn("container %s: cannot read it", id_hex(&ev->id, hex));
 		incomplete = 1;
@@ -234,7 +166,7 @@ created(const struct event *ev, int live_ev)
 		return;
 	}
 	if ((im = track(&img))) {
-		used_at(im, ev->time_ns);
+		inv_used(im, ev->time_ns);
 		dbg("image %s used at %lld", id_image(&img, hex), ev->time_ns);
 	}
 }
@@ -260,7 +192,7 @@ remove_ctr(const struct id *id)
 	}
 	if (docker_remove_container(&d, id) == 0) {
 		info("removed container %s", hex);
-		idtab_del(&ctrs, id);
+		inv_ctr_del(id);
 	} else if (removable()) {
 		dbg("container %s: already removed", hex);
 	} else {
@@ -291,7 +223,7 @@ static void
 delete_image(const struct id *id)
 {
 	char hex[ID_TEXT], refs[320], when[32];
-	struct image *im = idtab_get(&images, id);
+	struct image *im = inv_image(id);
 	long long last = im ? im->last_used : -1;
 	int i;
 
@@ -299,7 +231,7 @@ delete_image(const struct id *id)
 	if (docker_inspect_image(&d, hex, &ii) < 0) {
 		if (d.status == 404) {
 			dbg("image %s: already gone", hex);
-			idtab_del(&images, id);
+			inv_image_del(id);
 		} else {
 			warn("image %s: cannot read its tags; not deleted", hex);
 		}
@@ -311,7 +243,7 @@ delete_image(const struct id *id)
 		printf("would delete image %s tags=%s size=%lld last_used=%s\n",
 		    hex, refs, ii.size, when);
 		fflush(stdout);
-		idtab_del(&images, id);	/* as if deleted, for what follows */
+		inv_image_del(id);	/* as if deleted, for what follows */
 		return;
 	}
 	/* by ID, an image with several references is refused (409) */
@@ -325,7 +257,7 @@ delete_image(const struct id *id)
 	if (docker_delete_image(&d, hex) == 0 || d.status == 404) {
 		info("removed image %s (%s), %lld bytes, last used %s", hex,
 		    refs, ii.size, when);
-		idtab_del(&images, id);
+		inv_image_del(id);
 	} else {
 		warn("failed to remove image %s: %d %s", hex, d.status, d.msg);
 	}
@@ -335,42 +267,16 @@ delete_image(const struct id *id)
 static void
 evict(void)
 {
-	struct container *c;
-	struct image *im;
-	size_t i, k = 0, n = 0, ndel;
+	size_t i, n, ndel;
 
 	if (incomplete) {
 		warn("use of some images is unaccounted for: nothing deleted "
 		    "until the next full inventory");
 		return;
 	}
-	for (i = 0; i < IMAGE_SLOTS; i++)
-		if ((im = idtab_slot(&images, i)))
-			im->flags &= (unsigned char)~IMG_INUSE;
-	for (i = 0; i < CONTAINER_SLOTS; i++)
-		if ((c = idtab_slot(&ctrs, i)) &&
-		    (im = idtab_get(&images, &c->image)))
-			im->flags |= IMG_INUSE;
-	for (i = 0; i < IMAGE_SLOTS; i++) {
-		im = idtab_slot(&images, i);
-		if (!im || !(im->flags & IMG_TRACKED) || im->size < 0)
-			continue;
-		items[n].size = im->size;
-		items[n].last_used = im->last_used;
-		items[n].seq = im->seq;
-		items[n].keep = (im->flags & IMG_INUSE) != 0;
-		items[n].idx = (unsigned)i;
-		n++;
-	}
-	ndel = policy_decide(items, n, set->quota);
+	ndel = inv_decide(set->quota, ids, &n);
 	dbg("%zu images managed, %zu to delete", n, ndel);
-	if (ndel == 0)
-		return;
-	/* copy the IDs first: a deletion moves entries between slots */
-	for (i = 0; i < n; i++)
-		if (!items[i].keep)
-			ids[k++] = image_slots[items[i].idx].k.id;
-	for (i = 0; i < k && !stopping; i++)
+	for (i = 0; i < ndel && !stopping; i++)
 		delete_image(&ids[i]);
 }
 
@@ -413,7 +319,6 @@ static int
 pass(int follow)
 {
 	char since[32];
-	struct container *c;
 	long long t0;
 	size_t i, n;
 	int skipped;
@@ -426,19 +331,11 @@ pass(int follow)
 	if (follow && docker_events_open(&d, &live, since, NULL) < 0)
 		return -1;
 	incomplete = 0;
-	for (i = 0; i < IMAGE_SLOTS; i++)
-		if (idtab_slot(&images, i))
-			image_slots[i].flags &= (unsigned char)~IMG_LISTED;
+	inv_unlist();
 	if (docker_images(&d, list_image, NULL, &skipped) < 0)
 		goto fail;
-	/* forget images gone since the last pass */
-	for (i = 0, n = 0; i < IMAGE_SLOTS; i++)
-		if (idtab_slot(&images, i) &&
-		    !(image_slots[i].flags & IMG_LISTED))
-			ids[n++] = image_slots[i].k.id;
-	for (i = 0; i < n; i++)
-		idtab_del(&images, &ids[i]);
-	idtab_clear(&ctrs);
+	inv_drop_unlisted();	/* images gone since the last pass */
+	inv_ctr_clear();
 	if (docker_containers(&d, list_ctr, NULL, &skipped) < 0)
 		goto fail;
 	if (skipped)
@@ -448,9 +345,7 @@ pass(int follow)
 	first_pass = 0;
 	if (set->rsc == RSC_ALWAYS) {
 		info("checking for stopped containers");
-		for (i = 0, n = 0; i < CONTAINER_SLOTS; i++)
-			if ((c = idtab_slot(&ctrs, i)) && c->state == CS_EXITED)
-				cids[n++] = c->k.id;
+		n = inv_ctr_in_state(CS_EXITED, cids, CONTAINER_MAX);
 		for (i = 0; i < n && !stopping; i++)
 			remove_ctr(&cids[i]);
 	}
@@ -480,15 +375,15 @@ handle(const struct event *ev)
 			break;
 		case A_DESTROY:
 			if (ev->has_id)
-				idtab_del(&ctrs, &ev->id);
+				inv_ctr_del(&ev->id);
 			evict();
 			break;
 		}
 	} else if (ev->type == EV_IMAGE && ev->has_id) {
 		if (ev->action == A_DELETE) {
-			idtab_del(&images, &ev->id);
+			inv_image_del(&ev->id);
 		} else if (ev->action == A_ARRIVE) {
-			if ((im = image_new(&ev->id, -1, 0)))
+			if ((im = inv_image_add(&ev->id, -1, 0, NULL)))
 				untracked(im);
 		}
 	}
@@ -538,10 +433,7 @@ cleaner_run(const struct settings *s)
 	time_t start;
 
 	set = s;
-	idtab_init(&images, image_slots, sizeof image_slots[0], IMAGE_SLOTS,
-	    IMAGE_MAX);
-	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
-	    CONTAINER_MAX);
+	inv_init();
 	docker_init(&d, &s->tg);
 	if (s->once) {
 		if (pass(0) < 0) {

@@ -1,0 +1,172 @@
+/* See LICENSE file for copyright and license details. */
+#include <stddef.h>
+
+#include "config.h"
+#include "id.h"
+#include "idtab.h"
+#include "inventory.h"
+#include "log.h"
+#include "policy.h"
+
+#define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
+#define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
+
+static struct image image_slots[IMAGE_SLOTS];
+static struct container ctr_slots[CONTAINER_SLOTS];
+static struct idtab images, ctrs;
+static struct pitem items[IMAGE_MAX];
+static struct id scratch[IMAGE_MAX];
+static unsigned seq;		/* next image discovery number */
+
+void
+inv_init(void)
+{
+	idtab_init(&images, image_slots, sizeof image_slots[0], IMAGE_SLOTS,
+	    IMAGE_MAX);
+	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
+	    CONTAINER_MAX);
+	seq = 0;
+}
+
+struct image *
+inv_image(const struct id *id)
+{
+	return idtab_get(&images, id);
+}
+
+struct image *
+inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
+{
+	char hex[ID_TEXT];
+	struct image *im;
+	int n;
+
+	if (!(im = idtab_put(&images, id, &n))) {
+		err("image table full (%d): image %s is not managed; raise "
+		    "IMAGE_MAX", IMAGE_MAX, id_image(id, hex));
+		return NULL;
+	}
+	if (n) {
+		im->seq = seq++;
+		im->size = size;
+		im->last_used = -1;
+		im->flags = tracked ? IMG_TRACKED : 0;
+	}
+	if (isnew)
+		*isnew = n;
+	return im;
+}
+
+void
+inv_image_del(const struct id *id)
+{
+	idtab_del(&images, id);
+}
+
+void
+inv_used(struct image *im, long long t)
+{
+	if (t > im->last_used)
+		im->last_used = t;
+}
+
+void
+inv_unlist(void)
+{
+	size_t i;
+
+	for (i = 0; i < IMAGE_SLOTS; i++)
+		image_slots[i].flags &= (unsigned char)~IMG_LISTED;
+}
+
+void
+inv_drop_unlisted(void)
+{
+	size_t i, n = 0;
+
+	/* collect first: a deletion moves entries between slots */
+	for (i = 0; i < IMAGE_SLOTS; i++)
+		if (idtab_slot(&images, i) &&
+		    !(image_slots[i].flags & IMG_LISTED))
+			scratch[n++] = image_slots[i].k.id;
+	for (i = 0; i < n; i++)
+		idtab_del(&images, &scratch[i]);
+}
+
+struct container *
+inv_ctr(const struct id *id)
+{
+	return idtab_get(&ctrs, id);
+}
+
+struct container *
+inv_ctr_add(const struct id *id, const struct id *image, int state)
+{
+	struct container *c;
+
+	if (!(c = idtab_put(&ctrs, id, NULL))) {
+		err("container table full (%d): raise CONTAINER_MAX",
+		    CONTAINER_MAX);
+		return NULL;
+	}
+	c->image = *image;
+	c->state = (unsigned char)state;
+	return c;
+}
+
+void
+inv_ctr_del(const struct id *id)
+{
+	idtab_del(&ctrs, id);
+}
+
+void
+inv_ctr_clear(void)
+{
+	idtab_clear(&ctrs);
+}
+
+size_t
+inv_ctr_in_state(int state, struct id *out, size_t max)
+{
+	struct container *c;
+	size_t i, n = 0;
+
+	for (i = 0; i < CONTAINER_SLOTS && n < max; i++)
+		if ((c = idtab_slot(&ctrs, i)) && c->state == state)
+			out[n++] = c->k.id;
+	return n;
+}
+
+size_t
+inv_decide(long long quota, struct id *out, size_t *managed)
+{
+	struct container *c;
+	struct image *im;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < IMAGE_SLOTS; i++)
+		image_slots[i].flags &= (unsigned char)~IMG_INUSE;
+	for (i = 0; i < CONTAINER_SLOTS; i++)
+		if ((c = idtab_slot(&ctrs, i)) &&
+		    (im = idtab_get(&images, &c->image)))
+			im->flags |= IMG_INUSE;
+	for (i = 0; i < IMAGE_SLOTS; i++) {
+		im = idtab_slot(&images, i);
+		if (!im || !(im->flags & IMG_TRACKED) || im->size < 0)
+			continue;
+		items[n].size = im->size;
+		items[n].last_used = im->last_used;
+		items[n].seq = im->seq;
+		items[n].keep = (im->flags & IMG_INUSE) != 0;
+		items[n].idx = (unsigned)i;
+		n++;
+	}
+	*managed = n;
+	if (policy_decide(items, n, quota) == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!items[i].keep)
+			out[k++] = image_slots[items[i].idx].k.id;
+	return k;
+}

@@ -1,0 +1,56 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * What the cleaner knows: images (size, last use) and containers (which
+ * image each uses), in fixed tables sized by config.h. No I/O here, and no
+ * policy but the call to policy_decide(). Requires id.h, idtab.h.
+ * Entry pointers are valid until the next deletion from the same table.
+ */
+enum {
+	IMG_TRACKED = 1,	/* counts against the quota; may be deleted */
+	IMG_LISTED = 2,		/* seen in the current listing */
+	IMG_LOGGED = 4,		/* "loaded but unused" was logged */
+	IMG_INUSE = 8		/* scratch of inv_decide(): a container uses it */
+};
+
+struct image {
+	struct ident k;
+	unsigned char flags;
+	unsigned seq;		/* order of discovery: ties in the policy */
+	long long size;		/* bytes; -1 unknown */
+	long long last_used;	/* ns since the epoch; -1 never */
+};
+
+struct container {
+	struct ident k;
+	unsigned char state;	/* CS_* of docker.h */
+	struct id image;
+};
+
+void inv_init(void);
+struct image *inv_image(const struct id *id);
+/* the image, made if new (flags IMG_TRACKED if tracked); NULL when full */
+struct image *inv_image_add(const struct id *id, long long size, int tracked,
+    int *isnew);
+void inv_image_del(const struct id *id);
+/* a use at t: last_used only moves forward */
+void inv_used(struct image *im, long long t);
+/* clear IMG_LISTED everywhere; then drop the images still without it */
+void inv_unlist(void);
+void inv_drop_unlisted(void);
+
+struct container *inv_ctr(const struct id *id);
+/* the container (its image and state set), made if new; NULL when full */
+struct container *inv_ctr_add(const struct id *id, const struct id *image,
+    int state);
+void inv_ctr_del(const struct id *id);
+void inv_ctr_clear(void);
+/* IDs of containers in state, at most max, into out; returns the count */
+size_t inv_ctr_in_state(int state, struct id *out, size_t max);
+
+/*
+ * The eviction decision over the tracked images of known size: images of
+ * every container are in use. IDs to delete go to out (IMAGE_MAX room),
+ * least recently used first; returns their count. *managed gets the count
+ * of images considered.
+ */
+size_t inv_decide(long long quota, struct id *out, size_t *managed);
