@@ -28,7 +28,9 @@
 #                            DC_TMP=/tmp/dcXXXXXX; exports DC_TMP, DC_SOCK,
 #                            DC_ENGINE, DOCKER_HOST; waits for /_ping (60 s)
 #   dockerd_restart          stop both daemons, keep DC_TMP (data root), start
-#                            them again on the same socket
+#                            them again on the same socket; images and
+#                            containers survive, running containers end up
+#                            stopped (no live-restore)
 #   dockerd_stop             stop everything started by dockerd_start, unmount
 #                            and remove DC_TMP; idempotent
 #   dc_cleanup               what the EXIT/INT/TERM trap calls (dockerd_stop)
@@ -36,6 +38,9 @@
 #   dc_cleanup and then whatever trap the caller had set before. A caller that
 #   sets its own trap *after* dockerd_start must call dc_cleanup from it.
 #   Call dockerd_start/dockerd_stop in the current shell, not inside $(...).
+#   Call dockerd_stop before t_summary so the trap has nothing left to print.
+#   A script started with DC_TMP/DC_SOCK already exported (by a runner that
+#   started the daemon) can use dk/api_get/make_image on that daemon directly.
 #   DC_LOG_DIR (optional): dockerd_stop copies the daemon logs there first.
 #
 # Docker helpers (need a running private daemon):
@@ -44,10 +49,13 @@
 #                            the body; non-zero on HTTP >= 400
 #   make_image REF [KB]      import a busybox image with a /pad of KB KiB
 #                            (default 1) random bytes; prints sha256:<id>
+#   image_size KB            the Size /images/json reports for such an image
+#                            (size of /bin/busybox + KB*1024, both engines)
 #   image_exists REF_OR_ID   rc 0 if the image exists, 1 if not
 #   image_ids                full IDs (sha256:...) of all images, sorted
-#   run_ctr IMAGE [ARGS...]  docker run -d --network none (default ARGS:
-#                            /bin/sleep 3600); prints the container ID
+#   run_ctr IMAGE [ARGS...]  docker run -d --network none; default ARGS: a
+#                            shell loop that idles and exits at once on
+#                            SIGTERM; prints the container ID
 #   create_ctr IMAGE         docker create --network none IMAGE /bin/true;
 #                            prints the container ID
 
@@ -145,11 +153,13 @@ _dc_apt_install() {
     [ ${#missing[@]} -eq 0 ] && return 0
     _dc_log "installing ${missing[*]}"
     log=$(mktemp /tmp/dc-apt-install.XXXXXX) || return 1
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-            --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-        if ! { apt-get update -q &&
-               DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-                   --no-install-recommends "${missing[@]}"; } >>"$log" 2>&1; then
+    # DPkg::Lock::Timeout: wait for another apt run instead of failing.
+    local -a opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=300)
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" \
+            "${missing[@]}" >"$log" 2>&1; then
+        if ! { apt-get update -q -o DPkg::Lock::Timeout=300 &&
+               DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" \
+                   "${missing[@]}"; } >>"$log" 2>&1; then
             tail -n 15 "$log" >&2
             rm -f "$log"
             _dc_err apt "could not install ${missing[*]}"
@@ -357,7 +367,7 @@ EOF
         -o "APT::Sandbox::User=root"
     )
     _dc_log "engine 28.5: downloading docker.io and containerd from sid"
-    if ! apt-get "${apt_opts[@]}" -q update >"$work/apt.log" 2>&1; then
+    if ! apt-get "${apt_opts[@]}" -q --error-on=any update >"$work/apt.log" 2>&1; then
         echo "engine 28.5 unavailable: apt-get update of sid failed: $(grep -E '^(E|W):' "$work/apt.log" | head -n 1)" >&2
         rm -rf "$work"
         return 1
@@ -444,11 +454,11 @@ _dc_stop_pidfile() {
     [ -f "$1" ] || return 0
     read -r pid <"$1" || pid=
     if [ -n "$pid" ] && _dc_alive "$pid" && _dc_owned "$pid"; then
-        kill -TERM "$pid" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null || true
         if ! _dc_wait_gone "$2" "$pid"; then
             _dc_log "pid $pid ignored SIGTERM for $2 s: SIGKILL"
-            kill -KILL "$pid" 2>/dev/null
-            _dc_wait_gone 5 "$pid"
+            kill -KILL "$pid" 2>/dev/null || true
+            _dc_wait_gone 5 "$pid" || true
         fi
     fi
     rm -f "$1"
@@ -465,7 +475,7 @@ _dc_children_map() {
         pid=${pid%/stat}
         stat=${stat##*) }   # "S PPID ..."
         stat=${stat#* }
-        _DC_PPID[$pid]=${stat%% *}
+        _DC_PPID[pid]=${stat%% *}
     done
 }
 
@@ -518,7 +528,7 @@ _dc_kill_leftovers() {
     local p
     while read -r p; do pids+=("$p"); done < <(_dc_leftover_pids)
     [ ${#pids[@]} -eq 0 ] && return 0
-    kill -KILL "${pids[@]}" 2>/dev/null
+    kill -KILL "${pids[@]}" 2>/dev/null || true
     _dc_wait_gone 5 "${pids[@]}" || _dc_log "still alive after SIGKILL: ${pids[*]}"
     return 0
 }
@@ -532,7 +542,7 @@ _dc_shim_sockets_cleanup() {
         [ -f "$f" ] || continue
         read -r a <"$f" || continue
         a=${a#unix://}
-        case $a in /run/containerd/s/*) rm -f "$a" ;; esac
+        case $a in /run/containerd/s/*) rm -f "$a" || true ;; esac
     done
     return 0
 }
@@ -541,7 +551,9 @@ _dc_shim_sockets_cleanup() {
 _dc_cgroups_cleanup() {
     local cg
     for cg in /sys/fs/cgroup/"${DC_TMP##*/}" /sys/fs/cgroup/*/"${DC_TMP##*/}"; do
-        [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+        if [ -d "$cg" ]; then
+            find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+        fi
     done
     return 0
 }
@@ -676,7 +688,7 @@ _dc_trap_cmd() {
     line=$(trap -p "$1")
     [ -n "$line" ] || return 0
     eval "set -- $line"     # trap -- 'CMD' SIG
-    printf '%s' "$2"
+    printf '%s' "$3"
 }
 
 # _dc_install_trap: once per shell, make EXIT/INT/TERM run dc_cleanup and then
@@ -757,16 +769,14 @@ dockerd_stop() {
         return 1
         ;;
     esac
-    if [ -d "$tmp" ]; then
-        _dc_daemons_down
-        _dc_cgroups_cleanup
-        _dc_save_logs
-        _dc_unmount_all "$tmp" || { _dc_err dockerd_stop "mounts left under $tmp"; rc=1; }
-        rm -rf --one-file-system "$tmp" 2>/dev/null
-        if [ -e "$tmp" ]; then
-            _dc_err dockerd_stop "could not remove $tmp"
-            rc=1
-        fi
+    _dc_daemons_down
+    _dc_cgroups_cleanup
+    _dc_save_logs
+    _dc_unmount_all "$tmp" || { _dc_err dockerd_stop "mounts left under $tmp"; rc=1; }
+    rm -rf --one-file-system "$tmp" 2>/dev/null || true
+    if [ -e "$tmp" ]; then
+        _dc_err dockerd_stop "could not remove $tmp"
+        rc=1
     fi
     unset DC_TMP DC_SOCK DC_ENGINE DOCKER_HOST
     return "$rc"
@@ -825,6 +835,12 @@ make_image() {
     printf '%s\n' "$id"
 }
 
+# image_size KB: the Size (bytes) the API reports for `make_image REF KB`
+# (vfs counts file bytes: busybox + pad; the symlinks count 0).
+image_size() {
+    echo $(($(stat -c %s /bin/busybox) + ${1:-1} * 1024))
+}
+
 image_exists() {
     dk image inspect --format '{{.Id}}' "${1:-}" >/dev/null 2>&1
 }
@@ -835,10 +851,14 @@ image_ids() {
     dk image ls -a -q --no-trunc | sort -u
 }
 
+# The default command idles as PID 1 but exits on SIGTERM (a bare `sleep` as
+# PID 1 ignores it, so stopping it, or the daemon, would take 10 s).
 run_ctr() {
     local img=${1:-}
     shift || true
-    if [ $# -eq 0 ]; then set -- /bin/sleep 3600; fi
+    if [ $# -eq 0 ]; then
+        set -- /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done'
+    fi
     dk run -d --network none "$img" "$@"
 }
 

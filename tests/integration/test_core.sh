@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# Integration tests of the core cleaner against a real private dockerd.
+# usage: test_core.sh ENGINE   (20.10 or 28.5; see lib.sh)
+# Each scenario makes its own images with unique names, so the daemon's
+# event buffer, shared by all scenarios, cannot mix them up.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+ENGINE=${1:-20.10}
+DC=$DC_REPO_ROOT/docker-cleaner
+W=$(mktemp -d /tmp/dct.XXXXXX)
+CLEANER_PID=
+trap 'stop_cleaner; dc_cleanup; rm -rf "$W"' EXIT INT TERM
+echo '{}' > "$W/empty.json"
+
+# the cleaner against the private daemon, with an empty config file
+cleaner() {
+	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" "$@"
+}
+
+# the cleaner as a daemon in the background; log in $W/daemon.log
+start_cleaner() {
+	: > "$W/daemon.log"
+	# not through cleaner(): $! must be the cleaner, not a subshell
+	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" -vv "$@" \
+	    >> "$W/daemon.out" 2> "$W/daemon.log" &
+	CLEANER_PID=$!
+	wait_for "cleaner follows events" 30 \
+	    grep -q "listening for docker events" "$W/daemon.log"
+}
+
+stop_cleaner() {
+	[ -n "$CLEANER_PID" ] || return 0
+	kill -TERM "$CLEANER_PID" 2>/dev/null
+	wait "$CLEANER_PID" 2>/dev/null
+	CLEANER_STATUS=$?
+	CLEANER_PID=
+}
+
+# wait_for WHAT SECONDS CMD...: poll CMD until it succeeds; 1 on timeout
+wait_for() {
+	local what=$1 secs=$2 i
+	shift 2
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting: $what" >&2
+	return 1
+}
+
+size_of() { dk image inspect -f '{{.Size}}' "$1"; }
+gone() { ! image_exists "$1"; }
+ctr_exists() { dk container inspect "$1" >/dev/null 2>&1; }
+ctr_gone() { ! ctr_exists "$1"; }
+# how many eviction decisions the daemon-mode cleaner has logged
+decisions() { grep -c "images managed" "$W/daemon.log"; }
+more_decisions() { [ "$(decisions)" -gt "$1" ]; }
+# a container that ran on image $1 and is removed again: a use of $1
+use_image() {
+	local c
+	c=$(create_ctr "$1") && dk rm "$c" >/dev/null
+}
+
+# remove every container and image, between scenarios
+reset_daemon() {
+	local c i
+	c=$(dk ps -aq)
+	[ -n "$c" ] && dk rm -f $c >/dev/null
+	i=$(dk images -aq | sort -u)
+	[ -n "$i" ] && dk rmi -f $i >/dev/null
+	return 0
+}
+
+# --- scenarios ---------------------------------------------------------
+
+# LRU order under the quota; the most recent images that fit stay
+s_lru_order() {
+	local a b c sa
+	reset_daemon
+	a=$(make_image lru-a:1 100); b=$(make_image lru-b:1 100)
+	c=$(make_image lru-c:1 100)
+	use_image lru-b:1; sleep 0.05; use_image lru-a:1; sleep 0.05
+	use_image lru-c:1
+	sa=$(size_of lru-a:1)
+	# room for two: c (newest) and a stay, b (least recent) goes
+	cleaner --once --quota $((sa * 2 + sa / 2)) 2> "$W/log"
+	t_eq "lru: exit 0" 0 $?
+	t_check "lru: least recently used deleted" gone "$b"
+	t_check "lru: recent kept" image_exists "$a"
+	t_check "lru: most recent kept" image_exists "$c"
+}
+
+# images of existing containers are kept whatever the quota
+s_in_use() {
+	local a b r s
+	reset_daemon
+	a=$(make_image inuse-a:1 50); b=$(make_image inuse-b:1 50)
+	r=$(run_ctr inuse-a:1)
+	s=$(create_ctr inuse-b:1)	# created, never started: still a user
+	use_image inuse-b:1
+	cleaner --once --quota 0 --remove-stopped-containers never 2> "$W/log"
+	t_eq "in use: exit 0" 0 $?
+	t_check "in use: running container's image kept" image_exists "$a"
+	t_check "in use: created container's image kept" image_exists "$b"
+	dk rm -f "$r" "$s" >/dev/null
+}
+
+# nothing in use: the most recently used image stays, even over quota
+s_mru_kept() {
+	local a b
+	reset_daemon
+	a=$(make_image mru-a:1 50); b=$(make_image mru-b:1 50)
+	use_image mru-a:1; sleep 0.05; use_image mru-b:1
+	cleaner --once --quota 0 2> "$W/log"
+	t_eq "mru: exit 0" 0 $?
+	t_check "mru: most recently used kept" image_exists "$b"
+	t_check "mru: other deleted" gone "$a"
+}
+
+# a use by a container removed before the cleaner started still counts:
+# the event names the image; the container cannot be inspected any more
+s_removed_container_use() {
+	local a b sa
+	reset_daemon
+	a=$(make_image rm-a:1 50); b=$(make_image rm-b:1 50)
+	# without the use, listing order makes rm-a the "most recent" one
+	use_image rm-b:1
+	sa=$(size_of rm-a:1)
+	cleaner --once --quota $((sa + sa / 2)) 2> "$W/log"
+	t_eq "removed container: exit 0" 0 $?
+	t_check "removed container: its use counted, image kept" \
+	    image_exists "$b"
+	t_check "removed container: unused image deleted" gone "$a"
+}
+
+# an image with several tags in several repositories is removed whole
+s_multi_tag() {
+	local a b
+	reset_daemon
+	a=$(make_image mt-a:1 50)
+	dk tag mt-a:1 mt-a:2; dk tag mt-a:1 other/mt-a:latest
+	b=$(make_image mt-b:1 50)
+	use_image mt-b:1
+	cleaner --once --quota 0 -v 2> "$W/log"
+	t_eq "multi-tag: exit 0" 0 $?
+	t_check "multi-tag: image deleted" gone "$a"
+	t_check "multi-tag: no tag left" gone mt-a:2
+	t_check "multi-tag: deletion logged with tags" \
+	    grep -q "removed image $a (mt-a:1" "$W/log"
+}
+
+# RemoveStoppedContainers, one-shot: always removes exited containers
+s_stopped_always_once() {
+	local e r
+	reset_daemon
+	make_image sa-a:1 10 >/dev/null
+	e=$(dk run -d --network none sa-a:1 /bin/true); dk wait "$e" >/dev/null
+	r=$(run_ctr sa-a:1)
+	cleaner --once --quota 1G -v 2> "$W/log"
+	t_eq "always: exit 0" 0 $?
+	t_check "always: exited container removed" ctr_gone "$e"
+	t_check "always: running container kept" ctr_exists "$r"
+	t_check "always: removal logged" grep -q "removed container $e" "$W/log"
+	dk rm -f "$r" >/dev/null
+}
+
+# never: from the flag, and from a config file without the flag
+s_stopped_never() {
+	local e
+	reset_daemon
+	make_image sn-a:1 10 >/dev/null
+	e=$(dk run -d --network none sn-a:1 /bin/true); dk wait "$e" >/dev/null
+	cleaner --once --quota 1G --remove-stopped-containers never 2> "$W/log"
+	t_check "never (flag): exited container kept" ctr_exists "$e"
+	echo '{"RemoveStoppedContainers": "never", "Quota": "1G"}' > "$W/never.json"
+	"$DC" --host "unix://$DC_SOCK" --config "$W/never.json" --once 2> "$W/log"
+	t_eq "never (config): exit 0" 0 $?
+	t_check "never (config file): exited container kept" ctr_exists "$e"
+	dk rm -f "$e" >/dev/null
+}
+
+# onexit in daemon mode: containers that exit are removed; the startup
+# sweep is not done; always adds the sweep
+s_stopped_onexit_daemon() {
+	local old new
+	reset_daemon
+	make_image so-a:1 10 >/dev/null
+	old=$(dk run -d --network none so-a:1 /bin/true); dk wait "$old" >/dev/null
+	start_cleaner --quota 1G --remove-stopped-containers onexit
+	new=$(dk run -d --network none so-a:1 /bin/true)
+	t_check "onexit: exited container removed" \
+	    wait_for "removal of $new" 20 ctr_gone "$new"
+	t_check "onexit: container exited before startup kept" ctr_exists "$old"
+	stop_cleaner
+	start_cleaner --quota 1G --remove-stopped-containers always
+	t_check "always (daemon): startup sweep" \
+	    wait_for "sweep of $old" 20 ctr_gone "$old"
+	stop_cleaner
+	t_eq "daemon: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+}
+
+# daemon mode: a container's destroy triggers eviction; images loaded
+# after startup and never used are not cleaned
+s_event_eviction() {
+	local a b c d late s n
+	reset_daemon
+	a=$(make_image ev-a:1 50); b=$(make_image ev-b:1 50)
+	use_image ev-a:1; sleep 0.05; use_image ev-b:1
+	s=$(size_of ev-a:1)
+	start_cleaner --quota $((s * 2 + s / 2)) --remove-stopped-containers never
+	t_check "events: nothing deleted at startup" image_exists "$a"
+	late=$(make_image ev-late:1 50)
+	# use a new image: now three are used, room for two
+	c=$(make_image ev-c:1 50)
+	use_image ev-c:1
+	t_check "events: destroy evicts the least recently used" \
+	    wait_for "eviction of ev-a" 20 gone "$a"
+	t_check "events: recent images kept" image_exists "$b"
+	t_check "events: used new image kept" image_exists "$c"
+	t_check "events: image loaded after startup, unused, not cleaned" \
+	    image_exists "$late"
+	t_check "events: unused new image logged" \
+	    grep -q "image $late is loaded but unused" "$W/daemon.log"
+	# b becomes the most recent, then someone else deletes it; had it
+	# still counted, using d would evict c (b, d fit; c would not)
+	use_image ev-b:1
+	dk rmi ev-b:1 >/dev/null
+	d=$(make_image ev-d:1 50)
+	n=$(decisions)
+	use_image ev-d:1
+	wait_for "decision after ev-d" 20 more_decisions "$n"
+	t_check "events: image deleted by someone else stops counting" \
+	    image_exists "$c"
+	t_check "events: used image kept" image_exists "$d"
+	stop_cleaner
+}
+
+# --dry-run reports and deletes nothing
+s_dry_run() {
+	local a b e
+	reset_daemon
+	a=$(make_image dry-a:1 50); b=$(make_image dry-b:1 50)
+	use_image dry-b:1
+	e=$(dk run -d --network none dry-b:1 /bin/true); dk wait "$e" >/dev/null
+	cleaner --once --quota 0 --dry-run > "$W/out" 2> "$W/log"
+	t_eq "dry run: exit 0" 0 $?
+	t_check "dry run: image kept" image_exists "$a"
+	t_check "dry run: container kept" ctr_exists "$e"
+	t_check "dry run: would-delete line with ID, tags, size, last use" \
+	    grep -Eq "^would delete image $a tags=dry-a:1 size=[0-9]+ last_used=never$" "$W/out"
+	t_check "dry run: would-remove line" \
+	    grep -q "^would remove container $e" "$W/out"
+	dk rm -f "$e" >/dev/null
+}
+
+# bad input: one line, exit 2, nothing contacted or deleted
+s_bad_input() {
+	local a rc out
+	reset_daemon
+	a=$(make_image bad-a:1 10)
+	for args in "--quota 12X" "--quota -1" "--quota 1.5.5G" \
+	    "--quota 99999999999999999999" "--remove-stopped-containers sometimes" \
+	    "--frobnicate" "--config /nonexistent.json"; do
+		out=$("$DC" --host "unix://$DC_SOCK" --once $args 2>&1)
+		rc=$?
+		t_eq "bad input '$args': exit 2" 2 "$rc"
+		t_eq "bad input '$args': one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+	done
+	printf '{"Quota": true}' > "$W/bad.json"
+	"$DC" --host "unix://$DC_SOCK" --once --config "$W/bad.json" --quota 0 2>/dev/null
+	t_eq "bad config: exit 2" 2 $?
+	t_check "bad input: nothing deleted" image_exists "$a"
+}
+
+# no daemon: --once exits 1 naming the socket; a daemon keeps retrying
+# without a busy loop
+s_unreachable() {
+	local out rc pid ticks
+	out=$("$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --once 2>&1)
+	rc=$?
+	t_eq "unreachable: --once exits 1" 1 "$rc"
+	t_check "unreachable: message names the socket" \
+	    grep -q "$W/nosuch.sock" <<< "$out"
+	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" 2> "$W/retry.log" &
+	pid=$!
+	sleep 4
+	t_check "unreachable: daemon mode keeps running" kill -0 "$pid"
+	ticks=$(awk '{print $14 + $15}' /proc/$pid/stat)
+	t_check "unreachable: no busy loop ($ticks ticks)" test "$ticks" -lt 20
+	t_check "unreachable: retries logged" grep -q "retrying" "$W/retry.log"
+	kill -TERM "$pid"; wait "$pid"
+	t_eq "unreachable: SIGTERM exits 0" 0 $?
+}
+
+# --- run ----------------------------------------------------------------
+engine_prepare "$ENGINE" || { t_fail "engine $ENGINE" "not available"; t_summary; exit 1; }
+dockerd_start "$ENGINE" || { t_fail "dockerd $ENGINE" "did not start"; t_summary; exit 1; }
+api=$(curl -s --unix-socket "$DC_SOCK" http://x/version | sed -n 's/.*"ApiVersion":"\([0-9.]*\)".*/\1/p')
+echo "# engine $ENGINE, API $api"
+for s in ${SCENARIOS:-s_lru_order s_in_use s_mru_kept s_removed_container_use s_multi_tag \
+    s_stopped_always_once s_stopped_never s_stopped_onexit_daemon \
+    s_event_eviction s_dry_run s_bad_input s_unreachable}; do
+	echo "# $s ($ENGINE)"
+	$s
+done
+stop_cleaner
+t_summary
