@@ -25,8 +25,14 @@ build/.deps: src/deps.sh
 	cp /usr/include/jsmn.h build/include/jsmn.h
 	@touch $@
 
-config.h:
-	cp config.h.def $@
+# made when missing; an existing config.h is the user's and is kept
+config.h: config.h.def
+	@if [ -f $@ ]; then \
+		echo "warning: config.h.def changed; merge it into config.h" >&2; \
+		touch $@; \
+	else \
+		cp config.h.def $@; \
+	fi
 
 build/%.o: src/%.c $(HDR) config.h build/.deps
 	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<

@@ -19,6 +19,9 @@
 #include "opts.h"
 #include "cleaner.h"
 
+_Static_assert(RETRY_MIN_MS >= 1 && RETRY_MIN_MS <= RETRY_MAX_MS,
+    "retry delays");
+
 static struct id ids[IMAGE_MAX];	/* images to delete */
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 static struct image_info ii;

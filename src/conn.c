@@ -15,7 +15,10 @@
 #include "conn.h"
 #include "log.h"
 
+_Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
+
 volatile sig_atomic_t stopping;
+int (*conn_test_open)(struct conn *c);
 
 static long long
 now_ms(void)
@@ -290,5 +293,7 @@ conn_open(const struct target *t, struct conn *c)
 	c->close = fd_close;
 	if (t->kind == T_UNIX)
 		return open_unix(t, c);
+	if (t->kind == T_TEST)
+		return conn_test_open ? conn_test_open(c) : -1;
 	return open_tcp(t, c);
 }

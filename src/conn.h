@@ -16,7 +16,7 @@ struct conn {
 	void (*close)(struct conn *);
 };
 
-enum { T_UNIX, T_TCP };
+enum { T_UNIX, T_TCP, T_TEST };
 
 /* where the daemon is: parsed from --host or DOCKER_HOST */
 struct target {
@@ -26,6 +26,12 @@ struct target {
 	char port[8];		/* T_TCP: port */
 	char text[300];		/* as given, for messages */
 };
+
+/*
+ * T_TEST: tests and fuzzers set this to hand out in-memory connections
+ * (NULL in the program: a T_TEST target then fails to connect)
+ */
+extern int (*conn_test_open)(struct conn *c);
 
 /* set from a signal handler: blocking waits give up with -1 */
 extern volatile sig_atomic_t stopping;

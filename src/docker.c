@@ -15,7 +15,13 @@
 #include "log.h"
 
 _Static_assert(REPLY_WINDOW >= 1024 && EVENT_WINDOW >= 1024, "windows");
+_Static_assert(EVENT_WINDOW >= REF_LEN + 512,
+    "an event naming an image of REF_LEN bytes must fit the event window");
 _Static_assert(JSON_TOKENS >= 64, "tokens");
+_Static_assert(HTTP_REQ_MAX - 512 >= REF_LEN * 3 + 64,
+    "a %-encoded image reference must fit a request path");
+_Static_assert(REFS_BYTES >= REF_LEN && REFS_MAX >= 1,
+    "one reference of REF_LEN bytes must fit an image's references");
 
 /* one element of a reply at a time: these are reused for every element */
 static char reply_win[REPLY_WINDOW];
@@ -90,7 +96,7 @@ static int
 request(struct docker *d, const char *method, int versioned,
     const char *fmt, ...)
 {
-	char path[HTTP_REQ_MAX / 2];
+	char path[HTTP_REQ_MAX - 512];	/* the rest: request line, headers */
 	va_list ap;
 	int n, m;
 

@@ -106,12 +106,18 @@ header(struct http *h, char *s, size_t n)
 	return 0;
 }
 
+static int
+dig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 int
 http_head(struct http *h, struct conn *c, int no_body)
 {
 	size_t len = 0, i, ls;
 	char *end = NULL, *p;
-	int r, minor;
+	int r;
 
 	h->c = c;
 	h->status = 0;
@@ -154,10 +160,17 @@ http_head(struct http *h, struct conn *c, int no_body)
 			return -1;
 		}
 	}
-	/* status line */
-	if (sscanf(h->rbuf, "HTTP/1.%1d %3d", &minor, &r) != 2 || r < 100 ||
-	    r > 599 || (h->rbuf[12] != ' ' && h->rbuf[12] != '\r' &&
-	    h->rbuf[12] != '\n')) {
+	/*
+	 * status line: "HTTP/1.x NNN", then a space or the line end; checked
+	 * byte by byte, as rbuf is not NUL-terminated and the code must not
+	 * be taken from past the line
+	 */
+	p = h->rbuf;
+	r = end - p >= 14 && memcmp(p, "HTTP/1.", 7) == 0 && dig(p[7]) &&
+	    p[8] == ' ' && dig(p[9]) && dig(p[10]) && dig(p[11]) ?
+	    (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0') : 0;
+	if (r < 100 || r > 599 || (p[12] != ' ' && p[12] != '\r' &&
+	    p[12] != '\n')) {
 		char s[64];
 		warn("reply is not HTTP/1.x: '%s'", san(s, sizeof s, h->rbuf,
 		    strcspn(h->rbuf, "\r\n") < 40 ? strcspn(h->rbuf, "\r\n") : 40));

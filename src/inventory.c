@@ -8,6 +8,10 @@
 #include "log.h"
 #include "policy.h"
 
+_Static_assert(IMAGE_MAX >= 1 && IMAGE_MAX <= 1 << 24, "IMAGE_MAX");
+_Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
+    "CONTAINER_MAX");
+
 #define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
 #define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
 
