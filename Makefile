@@ -11,7 +11,7 @@ LDFLAGS = -static -s -Wl,--gc-sections
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker http id idtab inventory json jstream log opts \
-	policy
+	policy state
 OBJ = $(LIB:%=build/%.o)
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)

@@ -1,4 +1,5 @@
 /* See LICENSE file for copyright and license details. */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "docker.h"
 #include "log.h"
 #include "opts.h"
+#include "state.h"
 #include "cleaner.h"
 
 _Static_assert(RETRY_MIN_MS >= 1 && RETRY_MIN_MS <= RETRY_MAX_MS,
@@ -27,7 +29,11 @@ static struct id cids[CONTAINER_MAX];	/* containers to remove */
 static struct image_info ii;
 static struct evstream live, replay;
 static struct docker d;
-static const struct settings *set;
+static struct settings cur;	/* in force; replaced on SIGHUP */
+static const struct settings *set = &cur;
+static int (*reload_fn)(struct settings *);
+static int state_dirty;		/* uses changed since the state was saved */
+static long long saved_at;	/* monotonic ms of the last save */
 
 static int first_pass = 1;	/* images listed now are tracked */
 static int incomplete;		/* use of some image is unaccounted for */
@@ -170,6 +176,7 @@ created(const struct event *ev, int live_ev)
 	}
 	if ((im = track(&img))) {
 		inv_used(im, ev->time_ns);
+		state_dirty = 1;
 		dbg("image %s used at %lld", id_image(&img, hex), ev->time_ns);
 	}
 }
@@ -354,6 +361,7 @@ pass(int follow)
 	}
 	info("checking image quota");
 	evict();
+	state_dirty = 1;
 	return stopping ? -1 : 0;
 fail:
 	if (follow)
@@ -392,18 +400,103 @@ handle(const struct event *ev)
 	}
 }
 
-/* follow the live stream until it fails; -1 */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
+next_use(void *ctx, struct id *id, long long *t)
+{
+	return inv_next_used(ctx, id, t);
+}
+
+/* write the state file if it changed; now: or wait out the 1 s spacing */
+static void
+save_state(int now)
+{
+	size_t cursor = 0;
+
+	if (!state_dirty || !set->state_file[0] || set->dry_run)
+		return;
+	if (!now && mono_ms() - saved_at < 1000)
+		return;
+	saved_at = mono_ms();
+	if (state_save(set->state_file, next_use, &cursor) == 0) {
+		state_dirty = 0;
+		dbg("state saved to %s", set->state_file);
+	}
+}
+
+static void
+load_use(void *ctx, const struct id *id, long long t)
+{
+	struct image *im;
+
+	(void)ctx;
+	if ((im = inv_image_add(id, -1, 1, NULL)))
+		inv_used(im, t);
+}
+
+/* SIGHUP: read the settings again; a bad new config keeps the old one */
+static int
+reload(void)
+{
+	static struct settings fresh;
+	int reconnect;
+
+	reloading = 0;
+	if (!reload_fn || reload_fn(&fresh) < 0) {
+		err("configuration not reloaded; keeping the old one");
+		return 0;
+	}
+	reconnect = strcmp(fresh.tg.text, cur.tg.text) != 0;
+	save_state(1);
+	cur = fresh;
+	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
+	    L_WARN + cur.verbose;
+	info("configuration reloaded: quota %lld bytes", cur.quota);
+	return reconnect;
+}
+
+/*
+ * Follow the live stream. Returns when it fails, when a new inventory is
+ * due (resync interval, a lost event, changed host), or on stop.
+ */
+static void
 follow_events(void)
 {
+	long long due = cur.resync_ms ? mono_ms() + cur.resync_ms : -1, left;
+	int was_incomplete = incomplete, r;
 	struct event ev;
-	int r;
 
 	info("listening for docker events");
 	for (;;) {
+		/* wake for the next resync, and to save state within 1 s */
+		left = -1;
+		if (due >= 0)
+			left = due > mono_ms() ? due - mono_ms() : 0;
+		if (state_dirty && set->state_file[0] && !set->dry_run &&
+		    (left < 0 || left > 1000))
+			left = 1000;
+		live.conn.timeout_ms = (int)left;
 		r = docker_events_next(&live, &ev);
 		if (stopping)
 			break;
+		if (r == JS_ERR && (errno == ETIMEDOUT || errno == EINTR)) {
+			save_state(0);
+			if (reloading && reload())
+				break;
+			if (due >= 0 && mono_ms() >= due) {
+				info("periodic resync");
+				break;
+			}
+			continue;	/* the stream is intact */
+		}
 		if (r == JS_END || r == JS_ERR) {
 			warn("event stream of %s ended", set->tg.text);
 			break;
@@ -414,11 +507,11 @@ follow_events(void)
 			break;
 		}
 		handle(&ev);
-		if (incomplete)
+		save_state(0);
+		if (incomplete && !was_incomplete)
 			break;	/* take a new inventory */
 	}
 	docker_events_close(&live);
-	return -1;
 }
 
 static void
@@ -430,20 +523,25 @@ sleep_ms(long ms)
 }
 
 int
-cleaner_run(const struct settings *s)
+cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 {
 	long backoff = RETRY_MIN_MS, jitter;
-	time_t start;
+	long long start;
 
-	set = s;
+	cur = *s;
+	set = &cur;
+	reload_fn = rl;
 	inv_init();
-	docker_init(&d, &s->tg);
-	if (s->once) {
+	docker_init(&d, &cur.tg);
+	if (cur.state_file[0] && state_load(cur.state_file, load_use, NULL) == 0)
+		info("state loaded from %s", cur.state_file);
+	if (cur.once) {
 		if (pass(0) < 0) {
 			err("pass against %s failed; nothing more deleted",
-			    s->tg.text);
+			    cur.tg.text);
 			return 1;
 		}
+		save_state(1);
 		if (incomplete) {
 			err("inventory incomplete; nothing deleted");
 			return 1;
@@ -452,18 +550,26 @@ cleaner_run(const struct settings *s)
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	while (!stopping) {
-		start = time(NULL);
-		if (pass(1) == 0)
+		if (reloading)
+			reload();
+		docker_init(&d, &cur.tg);
+		start = mono_ms();
+		if (pass(1) == 0) {
+			save_state(0);
 			follow_events();
+			if (!stopping && !reloading)
+				continue;	/* a new inventory at once */
+		}
 		if (stopping)
 			break;
-		/* a stream that ran a while was a success: start over fast */
-		if (time(NULL) - start > RETRY_MAX_MS / 1000)
+		/* a connection that lasted was a success: start over fast */
+		if (mono_ms() - start > RETRY_MAX_MS)
 			backoff = RETRY_MIN_MS;
 		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
-		warn("retrying %s in %ld ms", s->tg.text, backoff + jitter);
+		warn("retrying %s in %ld ms", cur.tg.text, backoff + jitter);
 		sleep_ms(backoff + jitter);
 		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
 	}
+	save_state(1);
 	return 0;
 }

@@ -4,5 +4,9 @@
  * sweep, eviction) and, in daemon mode, the event loop. Requires opts.h.
  */
 
-/* run as s says; returns the exit status (0 or 1) */
-int cleaner_run(const struct settings *s);
+/*
+ * Run as s says; returns the exit status (0 or 1). On SIGHUP (reloading
+ * set) reload() is asked for new settings: 0 with them filled in, or -1
+ * (logged) to keep the old ones.
+ */
+int cleaner_run(const struct settings *s, int (*reload)(struct settings *));

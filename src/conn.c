@@ -17,7 +17,7 @@
 
 _Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
 
-volatile sig_atomic_t stopping;
+volatile sig_atomic_t stopping, reloading;
 int (*conn_test_open)(struct conn *c);
 
 static long long
@@ -29,17 +29,19 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* wait until fd is ready for events; 0, or -1 on timeout, stop or error */
+/* wait until c->fd is ready for events; 0, or -1 with errno set */
 static int
-wait_fd(int fd, short events, int timeout_ms, const char *what)
+wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 {
-	struct pollfd p = { fd, events, 0 };
+	struct pollfd p = { c->fd, events, 0 };
 	long long end = now_ms() + timeout_ms;
 	int r, left;
 
 	for (;;) {
-		if (stopping)
+		if (stopping || (reloading && c->idle)) {
+			errno = EINTR;
 			return -1;
+		}
 		left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
 		if (timeout_ms >= 0 && left < 0)
 			left = 0;
@@ -47,7 +49,10 @@ wait_fd(int fd, short events, int timeout_ms, const char *what)
 		if (r > 0)
 			return 0;
 		if (r == 0) {
-			warn("%s: no answer within %d ms", what, timeout_ms);
+			if (!c->idle)
+				warn("%s: no answer within %d ms", what,
+				    timeout_ms);
+			errno = ETIMEDOUT;
 			return -1;
 		}
 		if (errno != EINTR) {
@@ -63,7 +68,7 @@ fd_read(struct conn *c, void *buf, size_t n)
 	ssize_t r;
 
 	for (;;) {
-		if (wait_fd(c->fd, POLLIN, c->timeout_ms, "read") < 0)
+		if (wait_fd(c, POLLIN, c->timeout_ms, "read") < 0)
 			return -1;
 		r = read(c->fd, buf, n);
 		if (r >= 0)
@@ -81,7 +86,7 @@ fd_write(struct conn *c, const void *buf, size_t n)
 	ssize_t r;
 
 	for (;;) {
-		if (wait_fd(c->fd, POLLOUT, c->timeout_ms, "write") < 0)
+		if (wait_fd(c, POLLOUT, c->timeout_ms, "write") < 0)
 			return -1;
 		r = write(c->fd, buf, n);
 		if (r > 0)
@@ -211,6 +216,7 @@ toolong:
 static int
 connect_fd(int fd, const struct sockaddr *sa, socklen_t len, const char *what)
 {
+	struct conn c = { .fd = fd };
 	int e = 0;
 	socklen_t el = sizeof e;
 
@@ -222,7 +228,7 @@ connect_fd(int fd, const struct sockaddr *sa, socklen_t len, const char *what)
 		warn("connect %s: %s", what, strerror(errno));
 		return -1;
 	}
-	if (wait_fd(fd, POLLOUT, CONNECT_TIMEOUT_MS, what) < 0)
+	if (wait_fd(&c, POLLOUT, CONNECT_TIMEOUT_MS, what) < 0)
 		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
 		warn("connect %s: %s", what, strerror(e ? e : errno));

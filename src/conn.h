@@ -9,6 +9,8 @@
 struct conn {
 	int fd;			/* for poll(); -1 when there is none */
 	int timeout_ms;		/* per read or write; -1 waits for ever */
+	int idle;		/* a long-lived stream: a timeout is not logged,
+				   and a SIGHUP ends a wait (errno EINTR) */
 	void *ctx;		/* transport state (TLS, test data) */
 	/* >0 bytes moved, 0 end of stream (read only), -1 error (logged) */
 	ssize_t (*read)(struct conn *, void *, size_t);
@@ -33,8 +35,12 @@ struct target {
  */
 extern int (*conn_test_open)(struct conn *c);
 
-/* set from a signal handler: blocking waits give up with -1 */
-extern volatile sig_atomic_t stopping;
+/*
+ * Set from signal handlers. stopping: every wait gives up (-1, errno
+ * EINTR). reloading: waits on idle connections give up the same way.
+ * A wait that times out gives -1 with errno ETIMEDOUT.
+ */
+extern volatile sig_atomic_t stopping, reloading;
 
 /*
  * Parse a host URL: unix:///path or tcp://host:port. 0, or -1 with a

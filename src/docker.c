@@ -512,8 +512,10 @@ docker_events_open(struct docker *d, struct evstream *es, const char *since,
 		    san(s, sizeof s, raw, strcspn(raw, "\n")));
 		return -1;
 	}
-	if (!until)
+	if (!until) {
 		es->conn.timeout_ms = -1;	/* a quiet daemon is normal */
+		es->conn.idle = 1;
+	}
 	jstream_init(&es->js, JS_SEQ, es->win, sizeof es->win, body_reader,
 	    &es->http);
 	es->open = 1;

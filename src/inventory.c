@@ -83,6 +83,23 @@ inv_unlist(void)
 		image_slots[i].flags &= (unsigned char)~IMG_LISTED;
 }
 
+int
+inv_next_used(size_t *cursor, struct id *id, long long *t)
+{
+	struct image *im;
+
+	for (; *cursor < IMAGE_SLOTS; ++*cursor) {
+		im = idtab_slot(&images, *cursor);
+		if (im && (im->flags & IMG_TRACKED) && im->last_used >= 0) {
+			*id = im->k.id;
+			*t = im->last_used;
+			++*cursor;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void
 inv_drop_unlisted(void)
 {

@@ -36,6 +36,11 @@ void inv_image_del(const struct id *id);
 void inv_used(struct image *im, long long t);
 /* clear IMG_LISTED everywhere; then drop the images still without it */
 void inv_unlist(void);
+/*
+ * Iterate the tracked images that have a use: start with *cursor 0; 1 with
+ * *id and *t set, or 0 at the end. No deletions in between.
+ */
+int inv_next_used(size_t *cursor, struct id *id, long long *t);
 void inv_drop_unlisted(void);
 
 struct container *inv_ctr(const struct id *id);

@@ -17,6 +17,41 @@ _Static_assert((int)J_OBJECT == (int)JSMN_OBJECT &&
     (int)J_ARRAY == (int)JSMN_ARRAY && (int)J_STRING == (int)JSMN_STRING &&
     (int)J_PRIMITIVE == (int)JSMN_PRIMITIVE, "jsmn types");
 
+/* a scalar (string or primitive) with a value of its own */
+#define HASVAL(t) ((t).type != J_OBJECT && (t).type != J_ARRAY && (t).size)
+
+/*
+ * jsmn lets a key go without its value ({"a"}, {"a":}), and a value follow
+ * a ':' in an array ([1:2]). Callers take the token after a key for its
+ * value: every member of an object must be a key with one value, and no
+ * other scalar may have a value.
+ */
+static int
+paired(const struct json *j)
+{
+	int i, k, m, obj;
+
+	if (HASVAL(j->t[0]))
+		return 0;
+	for (i = 0; i < j->n; i++) {
+		if (j->t[i].type != J_OBJECT && j->t[i].type != J_ARRAY)
+			continue;
+		obj = j->t[i].type == J_OBJECT;
+		for (k = i + 1, m = 0; m < j->t[i].size; m++) {
+			if (obj) {
+				if (k + 1 >= j->n || j->t[k].type != J_STRING ||
+				    j->t[k].size != 1)
+					return 0;
+				k++;
+			}
+			if (k >= j->n || HASVAL(j->t[k]))
+				return 0;
+			k = json_skip(j, k);
+		}
+	}
+	return 1;
+}
+
 int
 json_parse(struct json *j, const char *s, size_t len, struct jtok *toks,
     unsigned ntok, const char **why)
@@ -42,7 +77,8 @@ json_parse(struct json *j, const char *s, size_t len, struct jtok *toks,
 		return -1;
 	}
 	/* exactly one value: the first token must span all but white space */
-	if (json_skip(&(struct json){ s, toks, r }, 0) != r) {
+	if (json_skip(&(struct json){ s, toks, r }, 0) != r ||
+	    !paired(&(struct json){ s, toks, r })) {
 		*why = "malformed";
 		return -1;
 	}

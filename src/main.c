@@ -9,11 +9,29 @@
 #include "opts.h"
 #include "cleaner.h"
 
+static int g_argc;
+static char **g_argv;
+
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stopping = 1;
+	if (sig == SIGHUP)
+		reloading = 1;
+	else
+		stopping = 1;
+}
+
+/* SIGHUP: the same command line, the config file read again */
+static int
+reload(struct settings *s)
+{
+	char err[512];
+
+	if (settings_load(s, g_argc, g_argv, err, sizeof err) != 0) {
+		logm(L_ERROR, "reload: %s", err);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -30,6 +48,9 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end early */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	g_argc = argc;
+	g_argv = argv;
 
 	r = settings_load(&s, argc, argv, err, sizeof err);
 	if (r > 0)
@@ -42,5 +63,5 @@ main(int argc, char **argv)
 	info("quota %lld bytes, remove stopped containers: %s%s", s.quota,
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");
-	return cleaner_run(&s);
+	return cleaner_run(&s, reload);
 }

@@ -29,18 +29,23 @@ static const char usage[] =
 "                  and every exited container at startup (always)\n"
 "  --host URL      daemon: unix:///PATH or tcp://HOST:PORT (DOCKER_HOST,\n"
 "                  else " DEFAULT_HOST ")\n"
+"  --state-file PATH  last uses of images, kept across restarts\n"
+"                  (" DEFAULT_STATE "; \"\" for none)\n"
+"  --resync-interval DURATION\n"
+"                  take a full new inventory this often (5m; 0: never)\n"
 "  --once          one pass, then exit\n"
 "  --dry-run       decide and report; delete and remove nothing\n"
 "  -v, --verbose   more log (-v info, -vv debug)\n"
 "\n"
-"Config keys: Quota, RemoveStoppedContainers, Verbose.\n"
+"Config keys: Quota, RemoveStoppedContainers, Verbose, StateFile,\n"
+"ResyncInterval.\n"
 "Exit status: 0 success, 1 failure, 2 bad usage or configuration.\n";
 
 static const char *const modes[] = { "never", "onexit", "always" };
 
 /* what the command line said; NULL or -1 where it said nothing */
 struct given {
-	const char *config, *quota, *rsc, *host;
+	const char *config, *quota, *rsc, *host, *state, *resync;
 	int verbose;
 };
 
@@ -118,6 +123,49 @@ bad:
 	return -1;
 }
 
+int
+parse_duration(const char *str, long long *ms, const char **why)
+{
+	static const struct { const char *unit; long long ms; } units[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 },
+	};
+	unsigned long long v = 0;
+	const char *p = str;
+	size_t i;
+
+	if (*p == '\0') {
+		*why = "empty";
+		return -1;
+	}
+	if (*p == '-') {
+		*why = "negative";
+		return -1;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > 1000000000ULL) {
+			*why = "too large";
+			return -1;
+		}
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (p == str)
+		goto bad;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(p, units[i].unit) == 0) {
+			*ms = (long long)v * units[i].ms;
+			if (*ms > 366LL * 24 * 3600000) {
+				*why = "too large (more than a year)";
+				return -1;
+			}
+			return 0;
+		}
+	}
+bad:
+	*why = "not a duration (a number with ms, s, m or h)";
+	return -1;
+}
+
 static int
 mode_of(const char *s)
 {
@@ -189,6 +237,35 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 				return -1;
 			}
 			s->verbose = (int)q;
+		} else if (strcmp(ks, "StateFile") == 0) {
+			if (json_str(&j, val, s->state_file,
+			    sizeof s->state_file, NULL) < 0) {
+				snprintf(err, errsz, "config file %s: StateFile "
+				    "must be a path shorter than %zu bytes", path,
+				    sizeof s->state_file);
+				return -1;
+			}
+		} else if (strcmp(ks, "ResyncInterval") == 0) {
+			if (j.t[val].type == J_STRING) {
+				if (json_str(&j, val, v, sizeof v, NULL) < 0 ||
+				    parse_duration(v, &q, &why) < 0) {
+					san(v, sizeof v, j.s + j.t[val].start,
+					    (size_t)(j.t[val].end - j.t[val].start));
+					snprintf(err, errsz, "config file %s: "
+					    "ResyncInterval '%s': not a duration "
+					    "(a number with ms, s, m or h)", path, v);
+					return -1;
+				}
+			} else if (json_int(&j, val, &q) < 0 || q < 0 ||
+			    q > 366LL * 24 * 3600) {
+				snprintf(err, errsz, "config file %s: "
+				    "ResyncInterval must be a duration string or "
+				    "a whole number of seconds", path);
+				return -1;
+			} else {
+				q *= 1000;
+			}
+			s->resync_ms = q;
 		} else {
 			warn("config file %s: unknown key '%s' ignored", path, ks);
 		}
@@ -263,8 +340,9 @@ parse_args(struct given *g, struct settings *s, int argc, char **argv,
     char *err, size_t errsz)
 {
 	static const char *const valued[] = { "--config", "--quota",
-	    "--remove-stopped-containers", "--host" };
-	const char **slot[4];
+	    "--remove-stopped-containers", "--host", "--state-file",
+	    "--resync-interval" };
+	const char **slot[6];
 	const char *a;
 	int i, k, r;
 
@@ -272,16 +350,18 @@ parse_args(struct given *g, struct settings *s, int argc, char **argv,
 	slot[1] = &g->quota;
 	slot[2] = &g->rsc;
 	slot[3] = &g->host;
+	slot[4] = &g->state;
+	slot[5] = &g->resync;
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 6; k++) {
 			if ((r = optval(argc, argv, &i, valued[k], slot[k], err,
 			    errsz)) < 0)
 				return -1;
 			if (r)
 				break;
 		}
-		if (k < 4)
+		if (k < 6)
 			continue;
 		if (strcmp(a, "--once") == 0)
 			s->once = 1;
@@ -316,14 +396,16 @@ int
 settings_load(struct settings *s, int argc, char **argv, char *err,
     size_t errsz)
 {
-	struct given g = { NULL, NULL, NULL, NULL, -1 };
+	struct given g = { NULL, NULL, NULL, NULL, NULL, NULL, -1 };
 	const char *host, *why;
-	long long q;
+	long long q, rs = 0;
 	int r;
 
 	memset(s, 0, sizeof *s);
 	s->quota = DEFAULT_QUOTA;
 	s->rsc = RSC_ALWAYS;
+	s->resync_ms = DEFAULT_RESYNC_MS;
+	strcpy(s->state_file, DEFAULT_STATE);
 	if ((r = parse_args(&g, s, argc, argv, err, errsz)) != 0)
 		return r;
 	/* check the flags before the file, so bad flags are named first */
@@ -334,6 +416,16 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 	if (g.rsc && mode_of(g.rsc) < 0) {
 		snprintf(err, errsz, "--remove-stopped-containers '%.60s': not "
 		    "never, onexit or always", g.rsc);
+		return -1;
+	}
+	if (g.resync && parse_duration(g.resync, &rs, &why) < 0) {
+		snprintf(err, errsz, "--resync-interval '%.60s': %s", g.resync,
+		    why);
+		return -1;
+	}
+	if (g.state && strlen(g.state) >= sizeof s->state_file) {
+		snprintf(err, errsz, "--state-file: path longer than %zu bytes",
+		    sizeof s->state_file - 1);
 		return -1;
 	}
 	host = g.host ? g.host : getenv("DOCKER_HOST");
@@ -357,6 +449,10 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 		s->rsc = mode_of(g.rsc);
 	if (g.verbose >= 0)
 		s->verbose = g.verbose;
+	if (g.resync)
+		s->resync_ms = rs;
+	if (g.state)
+		strcpy(s->state_file, g.state);
 	s->api_pin = getenv("DOCKER_API_VERSION");
 	if (s->api_pin && !*s->api_pin)
 		s->api_pin = NULL;

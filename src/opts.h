@@ -9,6 +9,8 @@ enum { RSC_NEVER, RSC_ONEXIT, RSC_ALWAYS };
 #define DEFAULT_CONFIG "/etc/arvados/docker-cleaner/docker-cleaner.json"
 #define DEFAULT_HOST "unix:///var/run/docker.sock"
 #define DEFAULT_QUOTA (1LL << 30)
+#define DEFAULT_STATE "/var/lib/docker-cleaner/state"
+#define DEFAULT_RESYNC_MS (5 * 60 * 1000LL)
 
 struct settings {
 	char config[PATH_LEN];	/* the config file read, or "" */
@@ -16,6 +18,8 @@ struct settings {
 	int rsc;		/* RemoveStoppedContainers: RSC_* */
 	int verbose;		/* 0: errors and warnings; 1 info; 2 debug */
 	int once, dry_run;
+	char state_file[PATH_LEN];	/* "" keeps no state */
+	long long resync_ms;	/* full inventory this often; 0 never */
 	struct target tg;
 	const char *api_pin;	/* DOCKER_API_VERSION or NULL */
 };
@@ -32,6 +36,10 @@ int settings_load(struct settings *s, int argc, char **argv, char *err,
  * suffix K M G T, optional trailing B. 0, or -1 with the problem in why.
  */
 int parse_size(const char *str, long long *out, const char **why);
+/*
+ * "90s", "5m", "1h", "500ms", "300" (seconds): 0, or -1 with why set.
+ */
+int parse_duration(const char *str, long long *ms, const char **why);
 /* the config file text buf[0..n) into s (only keys present); 0 or -1 */
 int config_parse(struct settings *s, const char *buf, size_t n,
     const char *path, char *err, size_t errsz);

@@ -31,8 +31,9 @@
 #                            them again on the same socket; images and
 #                            containers survive, running containers end up
 #                            stopped (no live-restore)
-#   dockerd_stop             stop everything started by dockerd_start, unmount
-#                            and remove DC_TMP; idempotent
+#   dockerd_stop             kill the running containers, stop everything
+#                            dockerd_start started, unmount and remove DC_TMP;
+#                            idempotent, fine after a failed test
 #   dc_cleanup               what the EXIT/INT/TERM trap calls (dockerd_stop)
 #   Trap: the first dockerd_start installs traps on EXIT, INT and TERM that run
 #   dc_cleanup and then whatever trap the caller had set before. A caller that
@@ -382,12 +383,14 @@ EOF
         dpkg -x "$deb" "$stage/root" || rc=1
         basename "$deb" >>"$stage/DEBS"
     done
-    if [ "$rc" -eq 0 ]; then
-        _dc_engine28_links "$stage" || rc=1
-    fi
     rm -rf "$work"
+    if [ "$rc" -ne 0 ] || ! _dc_engine28_links "$stage"; then
+        echo "engine 28.5 unavailable: could not extract sid's packages into $stage" >&2
+        rm -rf "$stage"
+        return 1
+    fi
     v=$(_dc_dockerd_version "$stage/bin/dockerd")
-    if [ "$rc" -ne 0 ] || ! _dc_engine28_ok "$stage"; then
+    if ! _dc_engine28_ok "$stage"; then
         echo "engine 28.5 unavailable: sid provides dockerd '${v:-?}' ($(tr '\n' ' ' <"$stage/DEBS" 2>/dev/null)), not 28.5.x" >&2
         rm -rf "$stage"
         return 1
@@ -632,9 +635,11 @@ _dc_daemons_up() {
         fi
         sleep 0.1
     done
+    # --containerd: our own containerd (never the system's
+    # /run/containerd/containerd.sock, which dockerd would otherwise pick up
+    # if it exists); --config-file: never /etc/docker/daemon.json;
     # --cgroup-parent: containers go below a cgroup named after DC_TMP, so a
-    # crash cleanup can find them; --shutdown-timeout: stop `sleep` containers
-    # (PID 1 ignores SIGTERM) after 2 s instead of 10 s.
+    # crash cleanup can find them; cgroupfs: no systemd involvement.
     _dc_spawn dockerd "$_DC_DOCKERD" \
         --config-file "$DC_TMP/daemon.json" \
         --data-root "$DC_TMP/data" \
@@ -646,8 +651,7 @@ _dc_daemons_up() {
         --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
         --bridge=none --userland-proxy=false \
         --exec-opt native.cgroupdriver=cgroupfs \
-        --cgroup-parent "/${DC_TMP##*/}" \
-        --shutdown-timeout 2
+        --cgroup-parent "/${DC_TMP##*/}"
     read -r pid <"$DC_TMP/dockerd.pid"
     until _dc_ping; do
         if ! _dc_alive "$pid"; then
@@ -659,6 +663,21 @@ _dc_daemons_up() {
             return 1
         fi
         sleep 0.2
+    done
+    return 0
+}
+
+# _dc_kill_containers: SIGKILL every running container through the API, so a
+# final stop need not wait 10 s for containers whose PID 1 ignores SIGTERM.
+# (Not used by dockerd_restart, which stops containers the way dockerd does.)
+_dc_kill_containers() {
+    local id
+    [ -S "${DC_SOCK:-}" ] || return 0
+    for id in $(curl -s --max-time 5 --unix-socket "$DC_SOCK" \
+                    http://localhost/containers/json 2>/dev/null |
+                grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
+        curl -s --max-time 5 -X POST --unix-socket "$DC_SOCK" \
+            "http://localhost/containers/$id/kill" >/dev/null 2>&1 || true
     done
     return 0
 }
@@ -769,6 +788,7 @@ dockerd_stop() {
         return 1
         ;;
     esac
+    _dc_kill_containers
     _dc_daemons_down
     _dc_cgroups_cleanup
     _dc_save_logs
@@ -816,7 +836,7 @@ _dc_base_rootfs() {
 }
 
 make_image() {
-    local ref=${1:-} kb=${2:-1} pad id
+    local ref=${1:-} kb=${2:-1} pad id rc=0
     local -
     set -o pipefail
     _dc_need_daemon make_image || return 1
@@ -828,8 +848,7 @@ make_image() {
     pad=$(mktemp -d "$DC_TMP/pad.XXXXXX") || return 1
     head -c $((kb * 1024)) /dev/urandom >"$pad/pad"
     id=$(tar --numeric-owner --owner=0 --group=0 -cf - \
-        -C "$DC_TMP/rootfs" bin -C "$pad" pad | dk import - "$ref")
-    local rc=$?
+        -C "$DC_TMP/rootfs" bin -C "$pad" pad | dk import - "$ref") || rc=$?
     rm -rf "$pad"
     [ "$rc" -eq 0 ] && [ -n "$id" ] || return 1
     printf '%s\n' "$id"

@@ -13,16 +13,17 @@ CLEANER_PID=
 trap 'stop_cleaner; dc_cleanup; rm -rf "$W"' EXIT INT TERM
 echo '{}' > "$W/empty.json"
 
-# the cleaner against the private daemon, with an empty config file
+# the cleaner against the private daemon, with an empty config file and
+# no state file (scenarios start without history)
 cleaner() {
-	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" "$@"
+	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" "$@"
 }
 
 # the cleaner as a daemon in the background; log in $W/daemon.log
 start_cleaner() {
 	: > "$W/daemon.log"
 	# not through cleaner(): $! must be the cleaner, not a subshell
-	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" -vv "$@" \
+	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" -vv "$@" \
 	    >> "$W/daemon.out" 2> "$W/daemon.log" &
 	CLEANER_PID=$!
 	wait_for "cleaner follows events" 30 \
@@ -174,7 +175,7 @@ s_stopped_never() {
 	cleaner --once --quota 1G --remove-stopped-containers never 2> "$W/log"
 	t_check "never (flag): exited container kept" ctr_exists "$e"
 	echo '{"RemoveStoppedContainers": "never", "Quota": "1G"}' > "$W/never.json"
-	"$DC" --host "unix://$DC_SOCK" --config "$W/never.json" --once 2> "$W/log"
+	"$DC" --host "unix://$DC_SOCK" --config "$W/never.json" --state-file "" --once 2> "$W/log"
 	t_eq "never (config): exit 0" 0 $?
 	t_check "never (config file): exited container kept" ctr_exists "$e"
 	dk rm -f "$e" >/dev/null
@@ -277,12 +278,12 @@ s_bad_input() {
 # without a busy loop
 s_unreachable() {
 	local out rc pid ticks
-	out=$("$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --once 2>&1)
+	out=$("$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --state-file "" --once 2>&1)
 	rc=$?
 	t_eq "unreachable: --once exits 1" 1 "$rc"
 	t_check "unreachable: message names the socket" \
 	    grep -q "$W/nosuch.sock" <<< "$out"
-	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" 2> "$W/retry.log" &
+	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --state-file "" 2> "$W/retry.log" &
 	pid=$!
 	sleep 4
 	t_check "unreachable: daemon mode keeps running" kill -0 "$pid"
