@@ -1,0 +1,326 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * IDs in text and the hash table keyed by them. The table's home slot is
+ * the first 8 bytes of the ID mod the slot count, so the tests craft IDs
+ * that collide, and runs of them that wrap around the end of the array.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "unit.h"
+#include "id.h"
+#include "idtab.h"
+
+#define NSLOTS 16
+#define MAX 12
+
+struct ent {
+	struct ident h;
+	int val;
+};
+
+static const char hex64[] =
+    "0123456789abcdef0123456789abcdef0123456789abcdeffedcba9876543210";
+
+static struct ent slots[NSLOTS];
+static struct idtab t;
+
+/* an ID whose home in a table of n slots is home; tag tells them apart */
+static struct id
+mk(size_t n, unsigned home, unsigned tag)
+{
+	struct id id;
+	unsigned long long h = 0;
+	int i;
+
+	memset(&id, 0, sizeof id);
+	id.b[8] = (unsigned char)tag;
+	id.b[9] = (unsigned char)(tag >> 8);
+	id.b[31] = 0xa5;
+	/* the first 8 bytes: any value, then moved to the wanted home */
+	id.b[0] = (unsigned char)(tag * 37);
+	for (i = 0; i < 8; i++)
+		h = h << 8 | id.b[i];
+	h = h - h % n + home;
+	for (i = 7; i >= 0; i--) {
+		id.b[i] = (unsigned char)h;
+		h >>= 8;
+	}
+	return id;
+}
+
+static int
+id_text(void)
+{
+	char img[ID_TEXT + 8], hex[ID_TEXT], bad[80];
+	struct id a, b;
+
+	snprintf(img, sizeof img, "sha256:%s", hex64);
+	check(id_parse(img, strlen(img), &a) == 0);
+	check(id_parse(hex64, 64, &b) == 0);
+	check(id_eq(&a, &b));
+	check(a.b[0] == 0x01 && a.b[1] == 0x23 && a.b[31] == 0x10);
+	/* back to text, both forms */
+	check(strcmp(id_image(&a, hex), img) == 0);
+	check(strcmp(id_hex(&a, hex), hex64) == 0);
+	check(id_hex(&a, hex) == hex);
+	/* the length is what counts, not a NUL */
+	check(id_parse(img, strlen(img) - 1, &b) == -1);
+	check(id_parse(hex64, 63, &b) == -1);
+	/* 65 digits, bare and prefixed */
+	snprintf(bad, sizeof bad, "%s0", hex64);
+	check(id_parse(bad, 65, &b) == -1);
+	snprintf(bad, sizeof bad, "sha256:%s0", hex64);
+	check(id_parse(bad, strlen(bad), &b) == -1);
+	snprintf(bad, sizeof bad, "sha256:%.63s", hex64);
+	check(id_parse(bad, strlen(bad), &b) == -1);
+	/* upper case, other digests, junk */
+	snprintf(bad, sizeof bad, "%s", hex64);
+	bad[10] = 'A';
+	check(id_parse(bad, 64, &b) == -1);
+	snprintf(bad, sizeof bad, "sha512:%s", hex64);
+	check(id_parse(bad, strlen(bad), &b) == -1);
+	snprintf(bad, sizeof bad, "SHA256:%s", hex64);
+	check(id_parse(bad, strlen(bad), &b) == -1);
+	snprintf(bad, sizeof bad, "sha256%s0", hex64);
+	check(id_parse(bad, strlen(bad), &b) == -1);
+	snprintf(bad, sizeof bad, "%s", hex64);
+	bad[63] = 'g';
+	check(id_parse(bad, 64, &b) == -1);
+	bad[63] = '\0';
+	check(id_parse(bad, 64, &b) == -1);
+	check(id_parse("", 0, &b) == -1);
+	/* every byte value round trips */
+	for (a.b[0] = 0; ; a.b[0]++) {
+		a.b[31] = (unsigned char)~a.b[0];
+		check(id_parse(id_image(&a, img), 71, &b) == 0);
+		check(id_eq(&a, &b));
+		check(id_parse(id_hex(&a, hex), 64, &b) == 0 && id_eq(&a, &b));
+		if (a.b[0] == 255)
+			break;
+	}
+	return 0;
+}
+
+static int
+put_get_del(void)
+{
+	struct id a = mk(NSLOTS, 3, 1), b = mk(NSLOTS, 7, 2);
+	struct ent *e, *f;
+	int isnew = -1;
+
+	idtab_init(&t, slots, sizeof slots[0], NSLOTS, MAX);
+	check(t.count == 0 && t.max == MAX);
+	check(idtab_get(&t, &a) == NULL);
+	check((e = idtab_put(&t, &a, &isnew)) != NULL && isnew == 1);
+	check(id_eq(&e->h.id, &a) && e->h.used && e->val == 0);
+	e->val = 11;
+	check(t.count == 1);
+	/* again: the same entry, untouched */
+	isnew = -1;
+	check(idtab_put(&t, &a, &isnew) == e && isnew == 0 && e->val == 11);
+	check(idtab_put(&t, &a, NULL) == e);
+	check(t.count == 1);
+	check(idtab_get(&t, &a) == e);
+	check((f = idtab_put(&t, &b, &isnew)) && isnew == 1 && f != e);
+	f->val = 22;
+	check(t.count == 2);
+	check(idtab_get(&t, &b) == f && idtab_get(&t, &a) == e);
+	idtab_del(&t, &a);
+	check(t.count == 1 && idtab_get(&t, &a) == NULL);
+	check(idtab_get(&t, &b) == f && f->val == 22);
+	/* deleting what is not there changes nothing */
+	idtab_del(&t, &a);
+	check(t.count == 1);
+	/* a new entry is zeroed, though its slot held one before */
+	check((e = idtab_put(&t, &a, &isnew)) && isnew == 1 && e->val == 0);
+	idtab_clear(&t);
+	check(t.count == 0 && idtab_get(&t, &a) == NULL &&
+	    idtab_get(&t, &b) == NULL);
+	return 0;
+}
+
+static int
+full(void)
+{
+	struct id id;
+	struct ent *e;
+	size_t i, n;
+	int isnew;
+
+	idtab_init(&t, slots, sizeof slots[0], NSLOTS, MAX);
+	for (i = 0; i < MAX; i++) {
+		id = mk(NSLOTS, (unsigned)(i * 5 % NSLOTS), (unsigned)i);
+		check((e = idtab_put(&t, &id, &isnew)) && isnew == 1);
+		e->val = (int)i;
+	}
+	check(t.count == MAX);
+	id = mk(NSLOTS, 0, 99);
+	check(idtab_put(&t, &id, &isnew) == NULL);
+	check(t.count == MAX && idtab_get(&t, &id) == NULL);
+	/* what is there can still be found and put */
+	for (i = 0; i < MAX; i++) {
+		id = mk(NSLOTS, (unsigned)(i * 5 % NSLOTS), (unsigned)i);
+		check((e = idtab_put(&t, &id, &isnew)) && isnew == 0 &&
+		    e->val == (int)i);
+	}
+	/* iteration sees each entry once */
+	for (i = n = 0; i < NSLOTS; i++)
+		if ((e = idtab_slot(&t, i)))
+			n++;
+	check(n == MAX);
+	/* one out, one in */
+	id = mk(NSLOTS, (unsigned)(4 * 5 % NSLOTS), 4);
+	idtab_del(&t, &id);
+	id = mk(NSLOTS, 0, 99);
+	check(idtab_put(&t, &id, &isnew) && isnew == 1 && t.count == MAX);
+	/* max is kept below the slot count, so a probe always ends */
+	idtab_init(&t, slots, sizeof slots[0], NSLOTS, 1000);
+	check(t.max == NSLOTS - 1);
+	for (i = 0; i < NSLOTS - 1; i++) {
+		id = mk(NSLOTS, 9, (unsigned)i);
+		check(idtab_put(&t, &id, NULL));
+	}
+	id = mk(NSLOTS, 9, 500);
+	check(idtab_put(&t, &id, NULL) == NULL && idtab_get(&t, &id) == NULL);
+	return 0;
+}
+
+/* every one of ids[0..n) is in t with val i, or absent where gone[i] */
+static int
+all_found(const struct id *ids, const int *gone, size_t n)
+{
+	struct ent *e;
+	size_t i, used = 0;
+
+	for (i = 0; i < n; i++) {
+		e = idtab_get(&t, &ids[i]);
+		if (gone[i] ? e != NULL : (!e || e->val != (int)i ||
+		    !id_eq(&e->h.id, &ids[i])))
+			return 0;
+	}
+	for (i = 0; i < t.nslots; i++)
+		if (idtab_slot(&t, i))
+			used++;
+	return used == t.count;
+}
+
+static int
+collisions(void)
+{
+	struct id ids[MAX];
+	int gone[MAX];
+	struct ent *e;
+	size_t i, k, d;
+
+	/*
+	 * a run at home 13: 13, 14, 15, 0, 1 (wrapped); then IDs at homes
+	 * 14, 0 and 1 in the middle of it, found past it
+	 */
+	static const unsigned homes[] = { 13, 13, 14, 13, 0, 13, 1, 15, 13 };
+	size_t n = sizeof homes / sizeof homes[0];
+
+	/* delete each in turn, from each order of insertion */
+	for (k = 0; k < n; k++) {
+		for (d = 0; d < n; d++) {
+			idtab_init(&t, slots, sizeof slots[0], NSLOTS, MAX);
+			for (i = 0; i < n; i++) {
+				size_t j = (i + k) % n;
+				ids[j] = mk(NSLOTS, homes[j], (unsigned)j);
+				gone[j] = 0;
+			}
+			for (i = 0; i < n; i++) {
+				size_t j = (i + k) % n;
+				check((e = idtab_put(&t, &ids[j], NULL)));
+				e->val = (int)j;
+			}
+			check(all_found(ids, gone, n));
+			/* then the rest, one at a time, from d on */
+			for (i = 0; i < n; i++) {
+				size_t j = (d + i) % n;
+				idtab_del(&t, &ids[j]);
+				gone[j] = 1;
+				check(t.count == n - i - 1);
+				check(all_found(ids, gone, n));
+			}
+		}
+	}
+	return 0;
+}
+
+/* xorshift: the same sequence every run */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* random puts and deletes against a plain array, in n slots */
+static int
+random_ops(size_t n, size_t max, uint32_t seed)
+{
+	enum { POOL = 40 };
+	static struct ent big[64];
+	struct id ids[POOL];
+	int gone[POOL], isnew;
+	size_t i, op, live = 0, lim = max < n ? max : n - 1;
+	struct ent *e;
+
+	idtab_init(&t, big, sizeof big[0], n, max);
+	for (i = 0; i < POOL; i++) {
+		/* few homes, so runs are long and wrap */
+		ids[i] = mk(n, (unsigned)(rnd(&seed) % 4 + n - 2) % (unsigned)n,
+		    (unsigned)i);
+		gone[i] = 1;
+	}
+	for (op = 0; op < 10000; op++) {
+		i = rnd(&seed) % POOL;
+		if (rnd(&seed) % 2) {
+			e = idtab_put(&t, &ids[i], &isnew);
+			if (!gone[i]) {
+				if (!e || isnew != 0 || e->val != (int)i)
+					return 0;
+			} else if (live == lim) {
+				if (e)
+					return 0;
+			} else {
+				if (!e || isnew != 1 || e->val != 0)
+					return 0;
+				e->val = (int)i;
+				gone[i] = 0;
+				live++;
+			}
+		} else {
+			idtab_del(&t, &ids[i]);
+			if (!gone[i])
+				live--;
+			gone[i] = 1;
+		}
+		if (t.count != live || !all_found(ids, gone, POOL))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+randomized(void)
+{
+	check(random_ops(16, 12, 1));
+	check(random_ops(16, 16, 7));
+	check(random_ops(13, 12, 42));
+	check(random_ops(7, 5, 3));
+	check(random_ops(64, 40, 9));
+	return 0;
+}
+
+const struct unit_test idtab_tests[] = {
+	UNIT(id_text),
+	UNIT(put_get_del),
+	UNIT(full),
+	UNIT(collisions),
+	UNIT(randomized),
+	{ NULL, NULL }
+};

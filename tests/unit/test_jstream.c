@@ -1,0 +1,360 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * The framer, fed by a reader that hands out its input in pieces of chosen
+ * sizes. What comes out is written as one string, the values separated by
+ * '|', with <skip>, <end>, <err> for the other results, so that a whole run
+ * is compared at once.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "unit.h"
+#include "jstream.h"
+
+struct feed {
+	const char *data;
+	size_t len, pos;
+	const size_t *sizes;	/* read sizes; the last one repeats */
+	size_t nsizes, next;
+	int fail;		/* -1 at the end of data, not 0 */
+};
+
+static char win[65536];
+static char outa[65536], outb[65536];
+static char big[65536];
+
+static ssize_t
+feed_read(void *ctx, void *buf, size_t n)
+{
+	struct feed *f = ctx;
+	size_t k;
+
+	if (f->pos == f->len)
+		return f->fail ? -1 : 0;
+	k = f->len - f->pos;
+	if (k > n)
+		k = n;
+	if (f->nsizes) {
+		size_t i = f->next < f->nsizes ? f->next : f->nsizes - 1;
+		if (k > f->sizes[i])
+			k = f->sizes[i];
+		f->next++;
+	}
+	memcpy(buf, f->data + f->pos, k);
+	f->pos += k;
+	return (ssize_t)k;
+}
+
+static void
+put(char *out, size_t *o, size_t cap, const char *s, size_t n)
+{
+	if (*o + n >= cap)
+		n = cap - 1 - *o;
+	memcpy(out + *o, s, n);
+	*o += n;
+	out[*o] = '\0';
+}
+
+/* frame s[0..len) with a window of cap bytes, cut by sizes, into out */
+static char *
+frame(char *out, int mode, const char *s, size_t len, size_t cap,
+    const size_t *sizes, size_t nsizes, int fail)
+{
+	struct jstream js;
+	struct feed f = { s, len, 0, sizes, nsizes, 0, fail };
+	const char *p;
+	size_t n, o = 0, cap_out = sizeof outa, calls;
+	int r;
+
+	out[0] = '\0';
+	jstream_init(&js, mode, win, cap, feed_read, &f);
+	for (calls = 0; calls < len + 8; calls++) {
+		if (calls)
+			put(out, &o, cap_out, "|", 1);
+		switch ((r = jstream_next(&js, &p, &n))) {
+		case JS_VALUE:
+			if (p < win || n > cap || p + n > win + cap)
+				put(out, &o, cap_out, "<outside>", 9);
+			else
+				put(out, &o, cap_out, p, n);
+			continue;
+		case JS_SKIP:
+			put(out, &o, cap_out, "<skip>", 6);
+			continue;
+		case JS_END:
+			put(out, &o, cap_out, "<end>", 5);
+			/* the end stays the end */
+			if (jstream_next(&js, &p, &n) != JS_END)
+				put(out, &o, cap_out, "<again>", 7);
+			return out;
+		case JS_ERR:
+			put(out, &o, cap_out, "<err>", 5);
+			return out;
+		default:
+			put(out, &o, cap_out, "<bad>", 5);
+			return out;
+		}
+	}
+	put(out, &o, cap_out, "<hang>", 6);
+	return out;
+}
+
+/*
+ * Frame s[0..len) at once, then in two reads cut at every byte (every
+ * 61st of a long input), then one byte per read: the results must be the
+ * same, and equal want.
+ */
+static int
+framed(int mode, const char *s, size_t len, size_t cap, const char *want)
+{
+	static const size_t one = 1;
+	size_t two[2] = { 0, SIZE_MAX }, k, step = len > 2048 ? 61 : 1;
+
+	frame(outa, mode, s, len, cap, NULL, 0, 0);
+	if (strcmp(outa, want) != 0) {
+		printf("jstream: got  %.200s\njstream: want %.200s\n", outa,
+		    want);
+		return 0;
+	}
+	frame(outb, mode, s, len, cap, &one, 1, 0);
+	if (strcmp(outa, outb) != 0)
+		return 0;
+	for (k = 1; k < len; k += step) {
+		two[0] = k;
+		frame(outb, mode, s, len, cap, two, 2, 0);
+		if (strcmp(outa, outb) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+#define ARRAY(lit, want) framed(JS_ARRAY, lit, sizeof lit - 1, sizeof win, want)
+#define SEQ(lit, want) framed(JS_SEQ, lit, sizeof lit - 1, sizeof win, want)
+
+static int
+array_empty(void)
+{
+	check(ARRAY("[]", "<end>"));
+	check(ARRAY("[ ]", "<end>"));
+	check(ARRAY(" \r\n\t[\n\n]\n", "<end>"));
+	check(framed(JS_ARRAY, "[]", 2, 2, "<end>"));
+	return 0;
+}
+
+static int
+array_values(void)
+{
+	check(ARRAY("[{\"a\":1}]", "{\"a\":1}|<end>"));
+	check(ARRAY("[{\"Id\":\"sha256:ab\",\"Labels\":{\"x\":{\"y\":[]}},"
+	    "\"RepoTags\":[\"a:1\",\"b:2\"]}, {\"e\":[[],{}]} ,{}]",
+	    "{\"Id\":\"sha256:ab\",\"Labels\":{\"x\":{\"y\":[]}},"
+	    "\"RepoTags\":[\"a:1\",\"b:2\"]}|{\"e\":[[],{}]}|{}|<end>"));
+	/* arrays as elements */
+	check(ARRAY("[[1,2],[],[[{}]]]", "[1,2]|[]|[[{}]]|<end>"));
+	/* white space and newlines between */
+	check(ARRAY("\n[\n  {\"a\": 1}\r\n ,\t{\"b\": 2}\n]\n",
+	    "{\"a\": 1}|{\"b\": 2}|<end>"));
+	return 0;
+}
+
+static int
+array_strings(void)
+{
+	/* brackets, braces, commas and escapes inside strings */
+	check(ARRAY("[{\"s\":\"]\"},{\"s\":\"}\"},{\"s\":\",\"},{\"s\":\"[{\"},"
+	    "{\"s\":\"\\\"]\"},{\"s\":\"\\\\\"},{\"s\":\"\\\\\\\"}\"}]",
+	    "{\"s\":\"]\"}|{\"s\":\"}\"}|{\"s\":\",\"}|{\"s\":\"[{\"}|"
+	    "{\"s\":\"\\\"]\"}|{\"s\":\"\\\\\"}|{\"s\":\"\\\\\\\"}\"}|<end>"));
+	/* strings as elements */
+	check(ARRAY("[\"a]b\", \"c}d\",\"e,f\",\"g\\\"h\",\"i\\\\\",\"\"]",
+	    "\"a]b\"|\"c}d\"|\"e,f\"|\"g\\\"h\"|\"i\\\\\"|\"\"|<end>"));
+	/* keys with the same characters */
+	check(ARRAY("[{\"]}\":{\"\\\\\":\"\\\"\"}}]",
+	    "{\"]}\":{\"\\\\\":\"\\\"\"}}|<end>"));
+	return 0;
+}
+
+static int
+array_primitives(void)
+{
+	check(ARRAY("[1,-2.5e3 , true,false\n,null,\"s\",{},[]]",
+	    "1|-2.5e3|true|false|null|\"s\"|{}|[]|<end>"));
+	check(ARRAY("[0]", "0|<end>"));
+	check(ARRAY("[ 123456789 ]", "123456789|<end>"));
+	return 0;
+}
+
+static int
+array_small_window(void)
+{
+	/* all fit a 16-byte window, though the stream does not */
+	static const char s[] = "[{\"a\":1},{\"bb\":[2]},\"cccccccccc\",4]";
+
+	check(framed(JS_ARRAY, s, sizeof s - 1, 16,
+	    "{\"a\":1}|{\"bb\":[2]}|\"cccccccccc\"|4|<end>"));
+	return 0;
+}
+
+static int
+seq_values(void)
+{
+	check(SEQ("{\"a\":1}\n{\"b\":[2]}\n", "{\"a\":1}|{\"b\":[2]}|<end>"));
+	/* a final value without a newline */
+	check(SEQ("{\"a\":1}\n{\"b\":2}", "{\"a\":1}|{\"b\":2}|<end>"));
+	/* primitives and strings, one at the end of the stream */
+	check(SEQ("{}\n42", "{}|42|<end>"));
+	check(SEQ("true\n\"x]\"\r\n[1]\n-7", "true|\"x]\"|[1]|-7|<end>"));
+	check(SEQ("null", "null|<end>"));
+	check(SEQ("", "<end>"));
+	check(SEQ("\n \r\n", "<end>"));
+	/* the record separator of json-seq */
+	check(SEQ("\036{\"a\":1}\n\036{}\n", "{\"a\":1}|{}|<end>"));
+	return 0;
+}
+
+/* big[0..n): an object of exactly n bytes, {"k":"xxx...","a":"]}\""} */
+static size_t
+object(char *out, size_t n)
+{
+	static const char tail[] = "\",\"a\":\"]}\\\"\"}";
+	size_t pad = n - 6 - (sizeof tail - 1);
+
+	memcpy(out, "{\"k\":\"", 6);
+	memset(out + 6, 'x', pad);
+	memcpy(out + 6 + pad, tail, sizeof tail - 1);
+	return n;
+}
+
+static int
+window_overflow(void)
+{
+	static char s[1024], want[1024];
+	size_t n, e;
+
+	/* an oversize element between two that fit */
+	n = (size_t)sprintf(s, "[{\"a\":1},");
+	n += object(s + n, 200);
+	n += (size_t)sprintf(s + n, ",{\"b\":2},3]");
+	check(framed(JS_ARRAY, s, n, 64, "{\"a\":1}|<skip>|{\"b\":2}|3|<end>"));
+	/* first, last, two in a row */
+	n = 1;
+	s[0] = '[';
+	n += object(s + n, 100);
+	s[n++] = ',';
+	n += object(s + n, 65);
+	s[n++] = ',';
+	n += object(s + n, 300);
+	n += (size_t)sprintf(s + n, ",{\"c\":3},");
+	n += object(s + n, 129);
+	s[n++] = ']';
+	check(framed(JS_ARRAY, s, n, 64,
+	    "<skip>|<skip>|<skip>|{\"c\":3}|<skip>|<end>"));
+	/* an element of exactly the window size comes out; one more does not */
+	n = 1;
+	s[0] = '[';
+	n += object(s + n, 64);
+	s[n++] = ',';
+	n += object(s + n, 65);
+	s[n++] = ',';
+	n += object(s + n, 64);
+	s[n++] = ']';
+	e = object(want, 64);
+	e += (size_t)sprintf(want + e, "|<skip>|");
+	e += object(want + e, 64);
+	strcpy(want + e, "|<end>");
+	check(framed(JS_ARRAY, s, n, 64, want));
+	/* NDJSON */
+	n = object(s, 100);
+	n += (size_t)sprintf(s + n, "\n{\"a\":1}\n");
+	n += object(s + n, 64);
+	n += (size_t)sprintf(s + n, "\n7");
+	e = (size_t)sprintf(want, "<skip>|{\"a\":1}|");
+	e += object(want + e, 64);
+	strcpy(want + e, "|7|<end>");
+	check(framed(JS_SEQ, s, n, 64, want));
+	return 0;
+}
+
+static int
+errors(void)
+{
+	check(ARRAY("", "<err>"));
+	check(ARRAY("  ", "<err>"));
+	check(ARRAY("[{\"a\":1", "<err>"));
+	check(ARRAY("[{\"a\":\"1}]", "<err>"));
+	check(ARRAY("[{\"a\":1}", "{\"a\":1}|<err>"));
+	check(ARRAY("[{},", "{}|<err>"));
+	check(ARRAY("[", "<err>"));
+	check(ARRAY("[1", "<err>"));
+	check(ARRAY("x[]", "<err>"));
+	check(ARRAY("{}", "<err>"));
+	check(ARRAY("[1 2]", "1|<err>"));
+	check(ARRAY("[{} {}]", "{}|<err>"));
+	check(ARRAY("{} {}", "<err>"));
+	check(ARRAY("[,1]", "<err>"));
+	check(ARRAY("[x]", "<err>"));
+	check(ARRAY("[]x", "<err>"));
+	check(ARRAY("[][]", "<err>"));
+	check(SEQ("{\"a\":1", "<err>"));
+	check(SEQ("{}\n{", "{}|<err>"));
+	check(SEQ("\"abc", "<err>"));
+	check(SEQ("]", "<err>"));
+	check(SEQ("{}\n,{}", "{}|<err>"));
+	return 0;
+}
+
+static int
+errors_read(void)
+{
+	static const char s[] = "[{\"a\":1},{\"b\":2}]";
+	size_t k;
+
+	/* the reader fails after k bytes: an error, after what was whole */
+	for (k = 0; k < sizeof s; k++) {
+		frame(outa, JS_ARRAY, s, k, sizeof win, NULL, 0, 1);
+		check(strcmp(outa, k < 8 ? "<err>" : k < 16 ?
+		    "{\"a\":1}|<err>" : "{\"a\":1}|{\"b\":2}|<err>") == 0);
+		frame(outa, JS_SEQ, s + 1, k, sizeof win, NULL, 0, 1);
+		check(strcmp(outa, k < 7 ? "<err>" : "{\"a\":1}|<err>") == 0);
+	}
+	return 0;
+}
+
+static int
+deep(void)
+{
+	size_t n = 0, i;
+
+	/* 10,000 levels in a big window: one value */
+	big[n++] = '[';
+	for (i = 0; i < 10000; i++)
+		big[n++] = '[';
+	for (i = 0; i < 10000; i++)
+		big[n++] = ']';
+	n += (size_t)sprintf(big + n, ",{\"a\":1}]");
+	frame(outa, JS_ARRAY, big, n, sizeof win, NULL, 0, 0);
+	check(strlen(outa) == 20000 + strlen("|{\"a\":1}|<end>"));
+	check(strcmp(outa + 20000, "|{\"a\":1}|<end>") == 0);
+	check(outa[0] == '[' && outa[9999] == '[' && outa[10000] == ']');
+	/* beyond a small window: skipped, and what follows is fine */
+	check(framed(JS_ARRAY, big, n, 64, "<skip>|{\"a\":1}|<end>"));
+	/* unclosed: an error */
+	check(framed(JS_ARRAY, big, 10001, 64, "<err>"));
+	check(framed(JS_SEQ, big + 1, 10000, sizeof win, "<err>"));
+	return 0;
+}
+
+const struct unit_test jstream_tests[] = {
+	UNIT(array_empty),
+	UNIT(array_values),
+	UNIT(array_strings),
+	UNIT(array_primitives),
+	UNIT(array_small_window),
+	UNIT(seq_values),
+	UNIT(window_overflow),
+	UNIT(errors),
+	UNIT(errors_read),
+	UNIT(deep),
+	{ NULL, NULL }
+};

@@ -1,0 +1,633 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * Settings: sizes, the JSON config file, and the command line over both.
+ * settings_load reads DOCKER_HOST and a config file: the tests set the one
+ * and write the other to a temporary file.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "config.h"
+#include "conn.h"
+#include "opts.h"
+
+#define ARGC(a) ((int)(sizeof a / sizeof a[0]) - 1)
+
+static char err[512];
+static char path[64];
+static struct settings s;
+
+static int
+size_is(const char *str, long long want)
+{
+	const char *why = NULL;
+	long long v = -7;
+
+	return parse_size(str, &v, &why) == 0 && v == want;
+}
+
+/* parse_size fails, saying why; why contains what, if not NULL */
+static int
+size_bad(const char *str, const char *what)
+{
+	const char *why = NULL;
+	long long v = -7;
+
+	return parse_size(str, &v, &why) == -1 && v == -7 && why && *why &&
+	    (!what || strstr(why, what));
+}
+
+static int
+sizes(void)
+{
+	check(size_is("1", 1));
+	check(size_is("82", 82));
+	check(size_is("0", 0));
+	check(size_is("2K", 2LL << 10));
+	check(size_is("3k", 3LL << 10));
+	check(size_is("4M", 4LL << 20));
+	check(size_is("5m", 5LL << 20));
+	check(size_is("6G", 6LL << 30));
+	check(size_is("7g", 7LL << 30));
+	check(size_is("8T", 8LL << 40));
+	check(size_is("9t", 9LL << 40));
+	check(size_is("10GB", 10LL << 30));
+	check(size_is("10gb", 10LL << 30));
+	check(size_is("10Gb", 10LL << 30));
+	check(size_is("20B", 20));
+	check(size_is("20b", 20));
+	check(size_is("1.5G", 1610612736));
+	check(size_is("0.5K", 512));
+	check(size_is("1.0", 1));
+	check(size_is("0.0009765625K", 1));
+	check(size_is("1.999K", 2046));	/* 2046.976: rounded down */
+	check(size_is("007M", 7LL << 20));
+	check(size_is("9223372036854775807", 9223372036854775807LL));
+	check(size_is("8388607T", 8388607LL << 40));
+	check(size_is("8388607.5T", (8388607LL << 40) + (1LL << 39)));
+	check(size_is("1048576", 1048576));
+	return 0;
+}
+
+static int
+sizes_bad(void)
+{
+	check(size_bad("", "empty"));
+	check(size_bad("-1", "negative"));
+	check(size_bad("-1G", "negative"));
+	check(size_bad("12X", NULL));
+	check(size_bad("1.5.5G", NULL));
+	check(size_bad("G", NULL));
+	check(size_bad("B", NULL));
+	check(size_bad(".5G", NULL));
+	check(size_bad("1.", NULL));
+	check(size_bad("1.G", NULL));
+	check(size_bad(" 1G", NULL));
+	check(size_bad("1 G", NULL));
+	check(size_bad("1G ", NULL));
+	check(size_bad("+1", NULL));
+	check(size_bad("1KB B", NULL));
+	check(size_bad("1BB", NULL));
+	check(size_bad("1GK", NULL));
+	check(size_bad("1P", NULL));
+	check(size_bad("0x10", NULL));
+	check(size_bad("1e3", NULL));
+	check(size_bad("1.5", "fraction"));
+	check(size_bad("0.5B", "fraction"));
+	check(size_bad("99999999999T", "too large"));
+	check(size_bad("18446744073709551616", "too large"));
+	check(size_bad("9223372036854775808", "too large"));
+	check(size_bad("99999999999999999999999999", "too large"));
+	check(size_bad("8388608T", "too large"));
+	check(size_bad("8796093022208G", "too large"));
+	check(size_bad("1.0000000000000000001K", NULL));
+	return 0;
+}
+
+static int
+dur_is(const char *str, long long want)
+{
+	const char *why = NULL;
+	long long v = -7;
+
+	return parse_duration(str, &v, &why) == 0 && v == want;
+}
+
+static int
+dur_bad(const char *str, const char *what)
+{
+	const char *why = NULL;
+	long long v = -7;
+
+	return parse_duration(str, &v, &why) == -1 && why && *why &&
+	    (!what || strstr(why, what));
+}
+
+static int
+durations(void)
+{
+	check(dur_is("90s", 90000));
+	check(dur_is("5m", 300000));
+	check(dur_is("1h", 3600000));
+	check(dur_is("500ms", 500));
+	check(dur_is("300", 300000));
+	check(dur_is("0", 0));
+	check(dur_is("0ms", 0));
+	check(dur_is("8784h", 8784LL * 3600000));	/* 366 days */
+	check(dur_is("31622400", 31622400000LL));
+	check(dur_bad("", "empty"));
+	check(dur_bad("-1s", "negative"));
+	check(dur_bad("8785h", "too large"));
+	check(dur_bad("31622401s", "too large"));
+	check(dur_bad("9999999999h", "too large"));
+	check(dur_bad("99999999999999999999999s", "too large"));
+	check(dur_bad("1.5h", NULL));
+	check(dur_bad("5 m", NULL));
+	check(dur_bad(" 5m", NULL));
+	check(dur_bad("5m ", NULL));
+	check(dur_bad("m", NULL));
+	check(dur_bad("5M", NULL));
+	check(dur_bad("5d", NULL));
+	check(dur_bad("5sec", NULL));
+	check(dur_bad("1hm", NULL));
+	check(dur_bad("+5s", NULL));
+	return 0;
+}
+
+/* config_parse of the literal text into s, preset by fresh() */
+static int
+conf(const char *text)
+{
+	return config_parse(&s, text, strlen(text), "/x/dc.json", err,
+	    sizeof err);
+}
+
+static void
+fresh(void)
+{
+	memset(&s, 0, sizeof s);
+	s.quota = 123;
+	s.rsc = RSC_ONEXIT;
+	s.verbose = 5;
+	err[0] = '\0';
+}
+
+/* config_parse fails with one message naming the file and each of what */
+static int
+conf_bad(const char *text, const char *what, const char *what2)
+{
+	fresh();
+	return conf(text) == -1 && strstr(err, "/x/dc.json") &&
+	    (!what || strstr(err, what)) && (!what2 || strstr(err, what2)) &&
+	    !strchr(err, '\n');
+}
+
+static int
+config_values(void)
+{
+	fresh();
+	check(conf("{\"Quota\":\"1000T\",\"RemoveStoppedContainers\":"
+	    "\"always\",\"Verbose\":2}") == 0);
+	check(s.quota == 1000LL << 40 && s.rsc == RSC_ALWAYS && s.verbose == 2);
+	fresh();
+	check(conf("{\"Quota\":12345}") == 0 && s.quota == 12345);
+	check(s.rsc == RSC_ONEXIT && s.verbose == 5);
+	fresh();
+	check(conf("{\"Quota\":0,\"Verbose\":0}") == 0);
+	check(s.quota == 0 && s.verbose == 0);
+	fresh();
+	check(conf(" {\n\t\"RemoveStoppedContainers\" : \"never\"\n}\n") == 0);
+	check(s.rsc == RSC_NEVER && s.quota == 123 && s.verbose == 5);
+	fresh();
+	check(conf("{\"RemoveStoppedContainers\":\"onexit\"}") == 0);
+	check(s.rsc == RSC_ONEXIT);
+	/* absent keys leave the values alone; unknown keys are ignored */
+	fresh();
+	check(conf("{}") == 0);
+	check(s.quota == 123 && s.rsc == RSC_ONEXIT && s.verbose == 5);
+	fresh();
+	check(conf("{\"Other\":{\"Quota\":\"1G\"},\"X\":[1,2]}") == 0);
+	check(s.quota == 123 && s.rsc == RSC_ONEXIT && s.verbose == 5);
+	/* the state file and the resync interval */
+	fresh();
+	check(conf("{\"StateFile\":\"/var/tmp/dc\",\"ResyncInterval\":\"90s\"}")
+	    == 0);
+	check(strcmp(s.state_file, "/var/tmp/dc") == 0 && s.resync_ms == 90000);
+	check(conf("{\"StateFile\":\"\",\"ResyncInterval\":300}") == 0);
+	check(s.state_file[0] == '\0' && s.resync_ms == 300000);
+	check(conf("{\"ResyncInterval\":0}") == 0 && s.resync_ms == 0);
+	check(s.quota == 123 && s.rsc == RSC_ONEXIT && s.verbose == 5);
+	/* escaped key and value */
+	fresh();
+	check(conf("{\"Quot\\u0061\":\"2\\u0047\"}") == 0);
+	check(s.quota == 2LL << 30);
+	return 0;
+}
+
+static int
+config_errors(void)
+{
+	static char big[32768];
+	size_t n, i;
+
+	check(conf_bad("{\"Quota\":\"12X\"}", "Quota", "'12X'"));
+	check(conf_bad("{\"Quota\":\"\"}", "Quota", "empty"));
+	check(conf_bad("{\"Quota\":\"8388608T\"}", "Quota", "too large"));
+	check(conf_bad("{\"Quota\":true}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":null}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":-5}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":1.5}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":1e9}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":99999999999999999999}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":[\"1G\"]}", "Quota", NULL));
+	check(conf_bad("{\"Quota\":\"1111111111111111111111111111111111111111"
+	    "11111111111111111111111111111111111111111111111\"}", "Quota",
+	    "too long"));
+	check(conf_bad("{\"RemoveStoppedContainers\":\"sometimes\"}",
+	    "RemoveStoppedContainers", "'sometimes'"));
+	check(conf_bad("{\"RemoveStoppedContainers\":\"Always\"}",
+	    "RemoveStoppedContainers", "'Always'"));
+	check(conf_bad("{\"RemoveStoppedContainers\":3}",
+	    "RemoveStoppedContainers", "'3'"));
+	check(conf_bad("{\"RemoveStoppedContainers\":true}",
+	    "RemoveStoppedContainers", NULL));
+	check(conf_bad("{\"Verbose\":\"2\"}", "Verbose", NULL));
+	check(conf_bad("{\"Verbose\":-1}", "Verbose", NULL));
+	check(conf_bad("{\"Verbose\":11}", "Verbose", NULL));
+	check(conf_bad("{\"Verbose\":true}", "Verbose", NULL));
+	check(conf_bad("{\"ResyncInterval\":\"x\"}", "ResyncInterval", "'x'"));
+	check(conf_bad("{\"ResyncInterval\":\"8785h\"}", "ResyncInterval",
+	    "'8785h'"));
+	check(conf_bad("{\"ResyncInterval\":31622401}", "ResyncInterval",
+	    NULL));
+	check(conf_bad("{\"ResyncInterval\":-1}", "ResyncInterval", NULL));
+	check(conf_bad("{\"ResyncInterval\":1.5}", "ResyncInterval", NULL));
+	check(conf_bad("{\"ResyncInterval\":true}", "ResyncInterval", NULL));
+	check(conf_bad("{\"StateFile\":5}", "StateFile", NULL));
+	check(conf_bad("{\"StateFile\":null}", "StateFile", NULL));
+	n = (size_t)sprintf(big, "{\"StateFile\":\"/");
+	memset(big + n, 'a', PATH_LEN - 1);
+	sprintf(big + n + PATH_LEN - 1, "\"}");
+	check(conf_bad(big, "StateFile", NULL));
+	big[n + PATH_LEN - 2] = '"';
+	big[n + PATH_LEN - 1] = '}';
+	big[n + PATH_LEN] = '\0';
+	fresh();
+	check(conf(big) == 0 && strlen(s.state_file) == PATH_LEN - 1);
+	/* a bad value after good ones */
+	check(conf_bad("{\"Verbose\":1,\"Quota\":\"1G\",\"Quota\":\"x\"}",
+	    "Quota", "'x'"));
+	/* not an object, malformed, empty */
+	check(conf_bad("[]", "object", NULL));
+	check(conf_bad("\"x\"", "object", NULL));
+	check(conf_bad("{\"Quota\":", "malformed", NULL));
+	check(conf_bad("{\"Quota\"}", "malformed", NULL));
+	check(conf_bad("{\"Quota\":\"1G\"", "malformed", NULL));
+	check(conf_bad("{\"Quota\":\"1G\"}}", "malformed", NULL));
+	check(conf_bad("{} {}", "malformed", NULL));
+	check(conf_bad("", NULL, NULL));
+	check(conf_bad("   \n", NULL, NULL));
+	/* 10,000 levels deep: an error, no crash */
+	n = (size_t)sprintf(big, "{\"a\":");
+	for (i = 0; i < 10000; i++)
+		big[n++] = '[';
+	for (i = 0; i < 10000; i++)
+		big[n++] = ']';
+	big[n++] = '}';
+	big[n] = '\0';
+	check(conf_bad(big, "too many tokens", NULL));
+	/* more keys than CONFIG_TOKENS tokens */
+	n = (size_t)sprintf(big, "{");
+	for (i = 0; i < CONFIG_TOKENS / 2 + 1; i++)
+		n += (size_t)sprintf(big + n, "%s\"k%zu\":%zu", i ? "," : "",
+		    i, i);
+	sprintf(big + n, ",\"Quota\":\"1G\"}");
+	check(conf_bad(big, "too many tokens", NULL));
+	check(s.quota == 123);
+	/* just fewer: fine */
+	n = (size_t)sprintf(big, "{");
+	for (i = 0; i < (CONFIG_TOKENS - 3) / 2; i++)
+		n += (size_t)sprintf(big + n, "\"k%zu\":%zu,", i, i);
+	sprintf(big + n, "\"Quota\":\"1G\"}");
+	fresh();
+	check(conf(big) == 0 && s.quota == 1LL << 30);
+	return 0;
+}
+
+/* what follows the text is not read */
+static int
+config_bounds(void)
+{
+	static const char text[] = "{\"Quota\":\"1000T\"}";
+	static const char cut[] = "{\"Quota\"}\"1000T\"}";
+
+	fresh();
+	check(config_parse(&s, text, sizeof text - 1, "/x/dc.json", err,
+	    sizeof err) == 0);
+	check(s.quota == 1000LL << 40);
+	/* a key without a value: no value from a stale token */
+	fresh();
+	check(config_parse(&s, cut, 9, "/x/dc.json", err, sizeof err) == -1);
+	check(s.quota == 123);
+	fresh();
+	check(config_parse(&s, text, 10, "/x/dc.json", err, sizeof err) == -1);
+	return 0;
+}
+
+/* write text to a new temporary file, named in path */
+static int
+file(const char *text)
+{
+	int fd;
+	size_t n = strlen(text);
+
+	strcpy(path, "/tmp/dc-unit-XXXXXX");
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	if (write(fd, text, n) != (ssize_t)n) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* settings_load with stdout (usage, version) thrown away */
+static int
+load(int argc, char **argv)
+{
+	int fd, saved, r;
+
+	memset(&s, 0x55, sizeof s);
+	err[0] = '\0';
+	fflush(stdout);
+	saved = dup(1);
+	if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
+		dup2(fd, 1);
+		close(fd);
+	}
+	r = settings_load(&s, argc, argv, err, sizeof err);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, 1);
+		close(saved);
+	}
+	return r;
+}
+
+static const char full[] = "{\"Quota\":\"1000T\",\"RemoveStoppedContainers\":"
+    "\"always\",\"Verbose\":2}";
+
+static int
+load_file(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", path, NULL };
+	char *a2[] = { "docker-cleaner", "--config", path, "--quota", "1G",
+	    "--remove-stopped-containers", "never", "--verbose", NULL };
+	char *a3[] = { "docker-cleaner", "--config", path, "-v", "--once",
+	    "--dry-run", NULL };
+	int r;
+
+	unsetenv("DOCKER_HOST");
+	unsetenv("DOCKER_API_VERSION");
+	check(file(full) == 0);
+	r = load(ARGC(a1), a1);
+	check(r == 0 && s.quota == 1000LL << 40 && s.rsc == RSC_ALWAYS &&
+	    s.verbose == 2);
+	check(strcmp(s.config, path) == 0);
+	check(s.once == 0 && s.dry_run == 0 && s.api_pin == NULL);
+	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/var/run/docker.sock")
+	    == 0);
+	/* flags override the file */
+	r = load(ARGC(a2), a2);
+	check(r == 0 && s.quota == 1LL << 30 && s.rsc == RSC_NEVER &&
+	    s.verbose == 1);
+	r = load(ARGC(a3), a3);
+	check(r == 0 && s.quota == 1000LL << 40 && s.rsc == RSC_ALWAYS &&
+	    s.verbose == 1 && s.once == 1 && s.dry_run == 1);
+	unlink(path);
+	/* the file's "never" stays when no flag says otherwise */
+	check(file("{\"RemoveStoppedContainers\":\"never\"}") == 0);
+	r = load(ARGC(a1), a1);
+	check(r == 0 && s.rsc == RSC_NEVER && s.quota == DEFAULT_QUOTA &&
+	    s.verbose == 0);
+	r = load(ARGC(a3), a3);
+	check(r == 0 && s.rsc == RSC_NEVER && s.verbose == 1);
+	unlink(path);
+	return 0;
+}
+
+static int
+load_forms(void)
+{
+	char cfg[80];
+	char *a1[] = { "docker-cleaner", "-vv", "--quota=5M", cfg, NULL };
+	char *a2[] = { "docker-cleaner", "-v", "--verbose", "-vvv", cfg,
+	    "--remove-stopped-containers=onexit", NULL };
+	char *a3[] = { "docker-cleaner", "--config", path, "--quota", "0",
+	    "-vv", NULL };
+	int r;
+
+	unsetenv("DOCKER_HOST");
+	check(file(full) == 0);
+	snprintf(cfg, sizeof cfg, "--config=%s", path);
+	r = load(ARGC(a1), a1);
+	check(r == 0 && s.verbose == 2 && s.quota == 5LL << 20);
+	check(s.rsc == RSC_ALWAYS && strcmp(s.config, path) == 0);
+	r = load(ARGC(a2), a2);
+	check(r == 0 && s.verbose == 5 && s.rsc == RSC_ONEXIT);
+	r = load(ARGC(a3), a3);
+	check(r == 0 && s.quota == 0 && s.verbose == 2);
+	unlink(path);
+	return 0;
+}
+
+static int
+load_state(void)
+{
+	static char longp[PATH_LEN + 1];
+	char *a1[] = { "docker-cleaner", "--config", path, NULL };
+	char *a2[] = { "docker-cleaner", "--config", path, "--state-file",
+	    "/tmp/dc-state", "--resync-interval", "10m", NULL };
+	char *a3[] = { "docker-cleaner", "--config", path, "--state-file=",
+	    "--resync-interval=0", NULL };
+	char *a4[] = { "docker-cleaner", "--config", path, "--resync-interval",
+	    "5x", NULL };
+	char *a5[] = { "docker-cleaner", "--config", path, "--state-file",
+	    longp, NULL };
+	char *a6[] = { "docker-cleaner", "--config", "/nonexistent/dc.json",
+	    "--resync-interval", "1.5h", NULL };
+
+	unsetenv("DOCKER_HOST");
+	check(file("{\"StateFile\":\"/var/tmp/dc\",\"ResyncInterval\":\"1h\"}")
+	    == 0);
+	check(load(ARGC(a1), a1) == 0);
+	check(strcmp(s.state_file, "/var/tmp/dc") == 0 &&
+	    s.resync_ms == 3600000);
+	/* flags override the file */
+	check(load(ARGC(a2), a2) == 0);
+	check(strcmp(s.state_file, "/tmp/dc-state") == 0 &&
+	    s.resync_ms == 600000);
+	check(load(ARGC(a3), a3) == 0);
+	check(s.state_file[0] == '\0' && s.resync_ms == 0);
+	check(load(ARGC(a4), a4) == -1 && strstr(err, "'5x'"));
+	memset(longp, 'a', PATH_LEN);
+	longp[0] = '/';
+	check(load(ARGC(a5), a5) == -1 && strstr(err, "--state-file"));
+	/* a bad flag is named before the missing file */
+	check(load(ARGC(a6), a6) == -1 && strstr(err, "'1.5h'"));
+	unlink(path);
+	/* without either: the defaults */
+	check(file("{}") == 0);
+	check(load(ARGC(a1), a1) == 0);
+	check(strcmp(s.state_file, DEFAULT_STATE) == 0 &&
+	    s.resync_ms == DEFAULT_RESYNC_MS);
+	unlink(path);
+	return 0;
+}
+
+static int
+load_defaults(void)
+{
+	char *a1[] = { "docker-cleaner", NULL };
+	char *a2[] = { "docker-cleaner", "--quota", "2G", NULL };
+
+	/* the default file is not there: defaults, and a warning */
+	if (access(DEFAULT_CONFIG, F_OK) == 0)
+		return 0;
+	unsetenv("DOCKER_HOST");
+	setenv("DOCKER_API_VERSION", "1.41", 1);
+	check(load(ARGC(a1), a1) == 0);
+	check(s.quota == DEFAULT_QUOTA && s.rsc == RSC_ALWAYS);
+	check(s.verbose == 0);
+	check(s.config[0] == '\0' && s.once == 0 && s.dry_run == 0);
+	check(s.api_pin && strcmp(s.api_pin, "1.41") == 0);
+	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/var/run/docker.sock")
+	    == 0);
+	setenv("DOCKER_API_VERSION", "", 1);
+	check(load(ARGC(a2), a2) == 0 && s.quota == 2LL << 30);
+	check(s.api_pin == NULL);
+	unsetenv("DOCKER_API_VERSION");
+	return 0;
+}
+
+static int
+load_host(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", path, NULL };
+	char *a2[] = { "docker-cleaner", "--config", path, "--host",
+	    "tcp://docker.example:2376", NULL };
+	char *a3[] = { "docker-cleaner", "--config", path, "--host", "tcp://x",
+	    NULL };
+	char *a4[] = { "docker-cleaner", "--config", path, "--host",
+	    "unix://relative", NULL };
+	char *a5[] = { "docker-cleaner", "--config", path, "--host=", NULL };
+
+	check(file("{}") == 0);
+	setenv("DOCKER_HOST", "unix:///tmp/dc-unit.sock", 1);
+	check(load(ARGC(a1), a1) == 0);
+	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/tmp/dc-unit.sock")
+	    == 0);
+	/* --host wins over DOCKER_HOST */
+	check(load(ARGC(a2), a2) == 0);
+	check(s.tg.kind == T_TCP && strcmp(s.tg.host, "docker.example") == 0 &&
+	    strcmp(s.tg.port, "2376") == 0);
+	check(load(ARGC(a3), a3) == -1 && strstr(err, "tcp://x"));
+	check(load(ARGC(a4), a4) == -1 && strstr(err, "unix://relative"));
+	/* an empty one means the default */
+	check(load(ARGC(a5), a5) == 0);
+	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/var/run/docker.sock")
+	    == 0);
+	setenv("DOCKER_HOST", "tcp://nope", 1);
+	check(load(ARGC(a1), a1) == -1 && strstr(err, "tcp://nope"));
+	setenv("DOCKER_HOST", "", 1);
+	check(load(ARGC(a1), a1) == 0 && s.tg.kind == T_UNIX);
+	unsetenv("DOCKER_HOST");
+	unlink(path);
+	return 0;
+}
+
+static int
+load_errors(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", "/nonexistent/dc.json",
+	    NULL };
+	char *a2[] = { "docker-cleaner", "--frobnicate", NULL };
+	char *a3[] = { "docker-cleaner", "--quota", "12X", "--config",
+	    "/nonexistent/dc.json", NULL };
+	char *a4[] = { "docker-cleaner", "--remove-stopped-containers",
+	    "sometimes", NULL };
+	char *a5[] = { "docker-cleaner", "--quota", NULL };
+	char *a6[] = { "docker-cleaner", "stray", NULL };
+	char *a7[] = { "docker-cleaner", "--config", path, NULL };
+	char *a8[] = { "docker-cleaner", "--quotas", "1G", NULL };
+	char *a9[] = { "docker-cleaner", "-vx", NULL };
+	static char big[CONFIG_MAX + 2];
+
+	unsetenv("DOCKER_HOST");
+	check(load(ARGC(a1), a1) == -1 && strstr(err, "/nonexistent/dc.json"));
+	check(load(ARGC(a2), a2) == -1 && strstr(err, "--frobnicate"));
+	/* a bad flag is named before the missing file */
+	check(load(ARGC(a3), a3) == -1 && strstr(err, "'12X'"));
+	check(load(ARGC(a4), a4) == -1 && strstr(err, "sometimes"));
+	check(load(ARGC(a5), a5) == -1 && strstr(err, "--quota"));
+	check(load(ARGC(a6), a6) == -1 && strstr(err, "stray"));
+	check(load(ARGC(a8), a8) == -1 && strstr(err, "--quotas"));
+	check(load(ARGC(a9), a9) == -1 && strstr(err, "-vx"));
+	/* a bad file */
+	check(file("{\"Quota\":\"12X\"}") == 0);
+	check(load(ARGC(a7), a7) == -1 && strstr(err, path) &&
+	    strstr(err, "'12X'"));
+	unlink(path);
+	/* a file larger than CONFIG_MAX, and one of just CONFIG_MAX */
+	memset(big, ' ', sizeof big);
+	big[0] = '{';
+	big[CONFIG_MAX] = '}';
+	big[CONFIG_MAX + 1] = '\0';
+	check(file(big) == 0);
+	check(load(ARGC(a7), a7) == -1 && strstr(err, path) &&
+	    strstr(err, "larger"));
+	unlink(path);
+	big[CONFIG_MAX - 1] = '}';
+	big[CONFIG_MAX] = '\0';
+	check(file(big) == 0);
+	check(load(ARGC(a7), a7) == 0);
+	unlink(path);
+	/* a directory */
+	a7[2] = "/tmp";
+	check(load(ARGC(a7), a7) == -1 && strstr(err, "/tmp"));
+	return 0;
+}
+
+static int
+load_done(void)
+{
+	char *a1[] = { "docker-cleaner", "--help", NULL };
+	char *a2[] = { "docker-cleaner", "--version", NULL };
+	char *a3[] = { "docker-cleaner", "-h", "--frobnicate", NULL };
+
+	check(load(ARGC(a1), a1) == 1);
+	check(load(ARGC(a2), a2) == 1);
+	check(load(ARGC(a3), a3) == 1);
+	return 0;
+}
+
+const struct unit_test opts_tests[] = {
+	UNIT(sizes),
+	UNIT(sizes_bad),
+	UNIT(durations),
+	UNIT(config_values),
+	UNIT(config_errors),
+	UNIT(config_bounds),
+	UNIT(load_file),
+	UNIT(load_forms),
+	UNIT(load_state),
+	UNIT(load_defaults),
+	UNIT(load_host),
+	UNIT(load_errors),
+	UNIT(load_done),
+	{ NULL, NULL }
+};
