@@ -483,9 +483,11 @@ _dc_children_map() {
 }
 
 # _dc_leftover_pids: pids of anything still belonging to this daemon: every
-# process whose command line mentions DC_TMP (dockerd, containerd, shims,
-# which carry -address $DC_TMP/...), all their descendants (container
-# processes) and everything in the daemon's cgroup parent. Never our shell.
+# daemon process (dockerd, containerd, shims, runc, docker-proxy) whose
+# command line mentions DC_TMP (shims carry -address $DC_TMP/...), all their
+# descendants (container processes) and everything in the daemon's cgroup
+# parent. Never our shell, and never a client of the daemon (a program
+# under test names DC_TMP's socket on its command line too).
 _dc_leftover_pids() {
     local -A seen=()
     local -a queue=()
@@ -494,6 +496,10 @@ _dc_leftover_pids() {
     for f in /proc/[0-9]*/cmdline; do
         pid=${f#/proc/}
         pid=${pid%/cmdline}
+        case $(cat "/proc/$pid/comm" 2>/dev/null) in
+        dockerd|containerd|containerd-shim*|runc|docker-proxy) ;;
+        *) continue ;;
+        esac
         grep -qaF -- "$DC_TMP/" "$f" 2>/dev/null && queue+=("$pid")
     done
     for cg in /sys/fs/cgroup/"${DC_TMP##*/}" /sys/fs/cgroup/*/"${DC_TMP##*/}"; do
@@ -751,6 +757,18 @@ dockerd_start() {
         return 1
     fi
     return 0
+}
+
+# dockerd_down / dockerd_up: the two halves of dockerd_restart, for tests
+# that keep the daemon away for a while.
+dockerd_down() {
+    [ -n "${DC_TMP:-}" ] || { _dc_err dockerd_down "no private daemon"; return 1; }
+    _dc_daemons_down
+}
+
+dockerd_up() {
+    [ -n "${DC_TMP:-}" ] || { _dc_err dockerd_up "no private daemon"; return 1; }
+    _dc_daemons_up || { _dc_show_logs; return 1; }
 }
 
 dockerd_restart() {

@@ -6,72 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-ENGINE=${1:-20.10}
-DC=$DC_REPO_ROOT/docker-cleaner
-W=$(mktemp -d /tmp/dct.XXXXXX)
-CLEANER_PID=
-trap 'stop_cleaner; dc_cleanup; rm -rf "$W"' EXIT INT TERM
-echo '{}' > "$W/empty.json"
-
-# the cleaner against the private daemon, with an empty config file and
-# no state file (scenarios start without history)
-cleaner() {
-	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" "$@"
-}
-
-# the cleaner as a daemon in the background; log in $W/daemon.log
-start_cleaner() {
-	: > "$W/daemon.log"
-	# not through cleaner(): $! must be the cleaner, not a subshell
-	"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" -vv "$@" \
-	    >> "$W/daemon.out" 2> "$W/daemon.log" &
-	CLEANER_PID=$!
-	wait_for "cleaner follows events" 30 \
-	    grep -q "listening for docker events" "$W/daemon.log"
-}
-
-stop_cleaner() {
-	[ -n "$CLEANER_PID" ] || return 0
-	kill -TERM "$CLEANER_PID" 2>/dev/null
-	wait "$CLEANER_PID" 2>/dev/null
-	CLEANER_STATUS=$?
-	CLEANER_PID=
-}
-
-# wait_for WHAT SECONDS CMD...: poll CMD until it succeeds; 1 on timeout
-wait_for() {
-	local what=$1 secs=$2 i
-	shift 2
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	echo "# timed out waiting: $what" >&2
-	return 1
-}
-
-size_of() { dk image inspect -f '{{.Size}}' "$1"; }
-gone() { ! image_exists "$1"; }
-ctr_exists() { dk container inspect "$1" >/dev/null 2>&1; }
-ctr_gone() { ! ctr_exists "$1"; }
-# how many eviction decisions the daemon-mode cleaner has logged
-decisions() { grep -c "images managed" "$W/daemon.log"; }
-more_decisions() { [ "$(decisions)" -gt "$1" ]; }
-# a container that ran on image $1 and is removed again: a use of $1
-use_image() {
-	local c
-	c=$(create_ctr "$1") && dk rm "$c" >/dev/null
-}
-
-# remove every container and image, between scenarios
-reset_daemon() {
-	local c i
-	c=$(dk ps -aq)
-	[ -n "$c" ] && dk rm -f $c >/dev/null
-	i=$(dk images -aq | sort -u)
-	[ -n "$i" ] && dk rmi -f $i >/dev/null
-	return 0
-}
+. "$(dirname "$0")/cleaner.sh"
 
 # --- scenarios ---------------------------------------------------------
 
@@ -295,10 +230,7 @@ s_unreachable() {
 }
 
 # --- run ----------------------------------------------------------------
-engine_prepare "$ENGINE" || { t_fail "engine $ENGINE" "not available"; t_summary; exit 1; }
-dockerd_start "$ENGINE" || { t_fail "dockerd $ENGINE" "did not start"; t_summary; exit 1; }
-api=$(curl -s --unix-socket "$DC_SOCK" http://x/version | sed -n 's/.*"ApiVersion":"\([0-9.]*\)".*/\1/p')
-echo "# engine $ENGINE, API $api"
+start_engine
 for s in ${SCENARIOS:-s_lru_order s_in_use s_mru_kept s_removed_container_use s_multi_tag \
     s_stopped_always_once s_stopped_never s_stopped_onexit_daemon \
     s_event_eviction s_dry_run s_bad_input s_unreachable}; do

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Integration tests: the cleaner never loses track. Daemon restarts and
+# outages, the state file across cleaner restarts and kill -9, signals.
+# usage: test_resilience.sh ENGINE   (20.10 or 28.5)
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cleaner.sh"
+
+# times the daemon-mode cleaner has started following events
+follows() { grep -c "listening for docker events" "$W/daemon.log"; }
+more_follows() { [ "$(follows)" -gt "$1" ]; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# the state file is whole: the version line, then valid records only
+state_valid() {
+	[ "$(head -n 1 "$1")" = "docker-cleaner state 1" ] &&
+	    [ "$(tail -n +2 "$1" | grep -Evc '^sha256:[0-9a-f]{64} [0-9]+$')" = 0 ]
+}
+
+# dockerd restarts three times: the cleaner follows again each time, and
+# a destroy after each restart still evicts the least recently used image
+s_daemon_restarts() {
+	local s i prev n
+	reset_daemon
+	make_image rs-0:1 50 >/dev/null
+	use_image rs-0:1
+	s=$(size_of rs-0:1)
+	start_cleaner --quota $((s * 2 + s / 2)) --remove-stopped-containers never
+	prev=rs-0:1
+	make_image rs-1:1 50 >/dev/null
+	use_image rs-1:1
+	for i in 1 2 3; do
+		n=$(follows)
+		dockerd_restart || { t_fail "restart $i" "dockerd did not come back"; return; }
+		t_check "restart $i: cleaner still running" kill -0 "$CLEANER_PID"
+		t_check "restart $i: follows events again" \
+		    wait_for "reconnect $i" 30 more_follows "$n"
+		make_image "rs-$((i + 1)):1" 50 >/dev/null
+		use_image "rs-$((i + 1)):1"
+		t_check "restart $i: destroy evicts the least recently used" \
+		    wait_for "eviction of rs-$((i - 1))" 20 gone "rs-$((i - 1)):1"
+		t_check "restart $i: recent images kept" \
+		    image_exists "rs-$i:1"
+	done
+	stop_cleaner
+	t_eq "restarts: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+}
+
+# dockerd away for 20 s: no busy loop, and back to work when it returns
+s_daemon_outage() {
+	local n t0 t1
+	reset_daemon
+	make_image out-a:1 50 >/dev/null
+	start_cleaner --quota 1G --remove-stopped-containers never
+	n=$(follows)
+	dockerd_down
+	sleep 1
+	t0=$(cpu_ticks "$CLEANER_PID")
+	sleep 20
+	t1=$(cpu_ticks "$CLEANER_PID")
+	t_check "outage: still running" kill -0 "$CLEANER_PID"
+	t_check "outage: no busy loop ($((t1 - t0)) ticks in 20 s)" \
+	    test $((t1 - t0)) -lt 50
+	t_check "outage: retries are spaced (at most 10 s apart)" \
+	    test "$(grep -c retrying "$W/daemon.log")" -le 12
+	dockerd_up || { t_fail "outage" "dockerd did not come back"; return; }
+	t_check "outage: reconnects when the daemon returns" \
+	    wait_for "reconnect" 30 more_follows "$n"
+	stop_cleaner
+}
+
+# the order of uses survives a restart of the cleaner after the daemon's
+# 256-event buffer rolled over: c is older than a, a older than b
+s_lru_survives() {
+	local a b c i s
+	reset_daemon
+	c=$(make_image lr-c:1 50); a=$(make_image lr-a:1 50)
+	b=$(make_image lr-b:1 50)
+	start_cleaner --quota 1G --state-file "$W/state"
+	use_image lr-a:1
+	wait_for "state saved" 10 grep -q "${a#sha256:}" "$W/state" 2>/dev/null
+	t_check "lru: state file records the use" grep -q "$a" "$W/state"
+	stop_cleaner
+	# 300 unrelated events: the create of a leaves the daemon's buffer
+	for ((i = 0; i < 150; i++)); do
+		dk tag lr-b:1 "lr-noise:$i" && dk rmi "lr-noise:$i" >/dev/null
+	done
+	use_image lr-b:1
+	s=$(size_of lr-a:1)
+	# room for two: b (newest) and a stay; c, never used, goes. Without
+	# the state file a looks never used, and listing order evicts it
+	cleaner --once --quota $((s * 2 + s / 2)) --state-file "$W/state" 2> "$W/log"
+	t_eq "lru: exit 0" 0 $?
+	t_check "lru: never-used image evicted" gone "$c"
+	t_check "lru: image used before the rollover kept" image_exists "$a"
+	t_check "lru: image used last kept" image_exists "$b"
+	t_check "lru: state file whole" state_valid "$W/state"
+}
+
+# kill -9 at random moments while the state is being written: the file
+# is always the old or the new version, and always loads
+s_kill9() {
+	local i pid bad=0 loadbad=0
+	reset_daemon
+	for i in 1 2 3 4 5 6; do make_image "k9-$i:1" 10 >/dev/null; done
+	rm -f "$W/state"
+	for ((i = 0; i < 15; i++)); do
+		"$DC" --host "unix://$DC_SOCK" --config "$W/empty.json" \
+		    --state-file "$W/state" --quota 1G 2>/dev/null &
+		pid=$!
+		use_image "k9-$((i % 6 + 1)):1"
+		sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+		use_image "k9-$((i % 5 + 1)):1"
+		sleep "1.$((RANDOM % 10))"
+		kill -9 "$pid"
+		wait "$pid" 2>/dev/null
+		if [ -e "$W/state" ]; then
+			state_valid "$W/state" || bad=$((bad + 1))
+			cleaner --once --dry-run --quota 1G --state-file "$W/state" \
+			    2>&1 | grep -q "not a valid state file" &&
+			    loadbad=$((loadbad + 1))
+		fi
+	done
+	t_check "kill -9: a state file was written" test -s "$W/state"
+	t_eq "kill -9: state file always whole" 0 "$bad"
+	t_eq "kill -9: state file always loads" 0 "$loadbad"
+}
+
+# SIGTERM: exit 0 within a second, with the latest uses saved
+s_sigterm() {
+	local a t0 t1
+	reset_daemon
+	a=$(make_image st-a:1 10)
+	rm -f "$W/state"
+	start_cleaner --quota 1G --state-file "$W/state"
+	use_image st-a:1
+	t0=$(date +%s%N)
+	stop_cleaner
+	t1=$(date +%s%N)
+	t_eq "sigterm: exit 0" 0 "$CLEANER_STATUS"
+	t_check "sigterm: within a second ($(((t1 - t0) / 1000000)) ms)" \
+	    test $(((t1 - t0) / 1000000)) -lt 1000
+	t_check "sigterm: state saved" grep -q "$a" "$W/state"
+}
+
+# SIGHUP: a broken config keeps the old one; a good one takes effect
+s_sighup() {
+	local a b n
+	reset_daemon
+	a=$(make_image hup-a:1 50); b=$(make_image hup-b:1 50)
+	use_image hup-a:1; use_image hup-b:1
+	echo '{"Quota": "1G", "RemoveStoppedContainers": "never"}' > "$W/hup.json"
+	start_cleaner --config "$W/hup.json"
+	echo '{"Quota": "12X"' > "$W/hup.json"
+	kill -HUP "$CLEANER_PID"
+	t_check "sighup: bad config reported" \
+	    wait_for "reload error" 10 grep -q "configuration not reloaded" "$W/daemon.log"
+	t_check "sighup: still running" kill -0 "$CLEANER_PID"
+	n=$(decisions)
+	use_image hup-b:1
+	wait_for "decision" 10 more_decisions "$n"
+	t_check "sighup: old quota kept (nothing deleted)" image_exists "$a"
+	echo '{"Quota": 0, "RemoveStoppedContainers": "never"}' > "$W/hup.json"
+	kill -HUP "$CLEANER_PID"
+	t_check "sighup: good config reloaded" \
+	    wait_for "reload" 10 grep -q "configuration reloaded: quota 0 bytes" "$W/daemon.log"
+	use_image hup-b:1
+	t_check "sighup: new quota applies at the next destroy" \
+	    wait_for "eviction" 20 gone "$a"
+	t_check "sighup: most recent image kept" image_exists "$b"
+	stop_cleaner
+}
+
+# the periodic resync takes a new inventory and keeps following
+s_resync() {
+	local n
+	reset_daemon
+	make_image ry-a:1 10 >/dev/null
+	start_cleaner --quota 1G --resync-interval 1s
+	n=$(follows)
+	t_check "resync: a new inventory each interval" \
+	    wait_for "resync" 10 grep -q "periodic resync" "$W/daemon.log"
+	t_check "resync: follows events again" wait_for "follow" 10 more_follows "$n"
+	stop_cleaner
+}
+
+start_engine
+for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
+    s_sighup s_resync s_daemon_outage}; do
+	echo "# $s ($ENGINE)"
+	$s
+done
+stop_cleaner
+t_summary
