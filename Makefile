@@ -1,28 +1,77 @@
 # docker-cleaner: see README. `make` builds ./docker-cleaner, static, musl.
 VERSION = 0.1.0
 CC = musl-gcc
-TLS = 0
+# TLS=1: tcp:// hosts with TLS (BearSSL from Debian's source package, built
+# with musl-gcc into build/bearssl once); TLS=0: unix sockets only
+TLS = 1
 CFLAGS = -std=c11 -Os -Wall -Wextra -Wpedantic -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow -Wpointer-arith -Wsign-compare \
 	-Wformat=2 -Wno-format-nonliteral -ffunction-sections -fdata-sections
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DVERSION=\"$(VERSION)\" -Ibuild/include -I.
+	-DVERSION=\"$(VERSION)\" -Ibuild/include -Ibuild/bearssl/include -I.
 LDFLAGS = -static -s -Wl,--gc-sections
+UNIT_LDFLAGS = -static
+B = build
+PROG = docker-cleaner
+
+# ASan and UBSan: the SANITIZE=1 build and the fuzz targets
+SANFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+# make SANITIZE=1 [check]: clang and glibc, in build/san/ (the program is
+# build/san/docker-cleaner); a sanitizer report fails `make check`
+SANITIZE = 0
+ifeq ($(SANITIZE),1)
+CC = clang
+CFLAGS += $(SANFLAGS)
+LDFLAGS =
+UNIT_LDFLAGS =
+B = build/san
+PROG = $(B)/docker-cleaner
+TLS = 0
+SANDEPS = build/.sandeps
+CHECKENV = UNIT=$(B)/unit DC_REPO_ROOT=$(CURDIR)/$(B) \
+	DC_ENGINE_CACHE=$(CURDIR)/build/engines SAN_LOG=$(CURDIR)/$(B)/report \
+	ASAN_OPTIONS=log_path=$(CURDIR)/$(B)/report \
+	UBSAN_OPTIONS=log_path=$(CURDIR)/$(B)/report:print_stacktrace=1
+endif
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker http id idtab inventory json jstream log opts \
 	policy state
-OBJ = $(LIB:%=build/%.o)
+OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
+# the TLS module of the program; tests and fuzzers link the one without
+ifeq ($(TLS),1)
+TLSOBJ = $(B)/conn_tls.o build/bearssl/libbearssl.a
+else
+TLSOBJ = $(B)/conn_notls.o
+endif
 UNIT = $(wildcard tests/unit/*.c)
 
-all: docker-cleaner
+all: $(PROG)
 
 # what the build needs from Debian (musl-gcc, jsmn.h): installed if missing
 build/.deps: src/deps.sh
 	@mkdir -p build/include
 	sh src/deps.sh
 	cp /usr/include/jsmn.h build/include/jsmn.h
+	@touch $@
+
+# clang, with the sanitizer and libFuzzer runtimes: installed if missing
+build/.sandeps: src/deps.sh
+	@mkdir -p build
+	sh src/deps.sh clang
+	@touch $@
+
+build/bearssl/libbearssl.a: src/bearssl.sh build/.deps
+	sh src/bearssl.sh build/bearssl
+
+$(B)/conn_tls.o: build/bearssl/libbearssl.a
+
+# relink when TLS= changes
+$(B)/.tls-$(TLS):
+	@mkdir -p $(@D)
+	@rm -f $(B)/.tls-*
 	@touch $@
 
 # made when missing; an existing config.h is the user's and is kept
@@ -34,20 +83,47 @@ config.h: config.h.def
 		cp config.h.def $@; \
 	fi
 
-build/%.o: src/%.c $(HDR) config.h build/.deps
+$(B)/%.o: src/%.c $(HDR) config.h build/.deps $(SANDEPS)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-docker-cleaner: $(OBJ) build/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) build/main.o
+$(PROG): $(OBJ) $(B)/main.o $(TLSOBJ) $(B)/.tls-$(TLS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(B)/main.o $(TLSOBJ)
 
-build/unit: $(OBJ) $(UNIT) tests/unit/unit.h
-	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc -static -o $@ $(UNIT) $(OBJ)
+$(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
+	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc $(UNIT_LDFLAGS) -o $@ $(UNIT) $(OBJ) \
+	    $(B)/conn_notls.o
 
 # unit tests, then integration tests against private real dockerds
-check: docker-cleaner build/unit
-	sh tests/run.sh
+check: $(PROG) $(B)/unit
+	$(CHECKENV) sh tests/run.sh
+
+# libFuzzer targets build/fuzz/fuzz_NAME (tests/fuzz/fuzz_NAME.c), each
+# run FUZZ_SECONDS from a copy of tests/fuzz/corpus/NAME/; fails on a crash
+# or a leak. Buffers and windows are made small enough for inputs to fill.
+FUZZ = http json docker config size
+FUZZ_SECONDS = 60
+FUZZ_CC = clang
+FUZZ_CFLAGS = $(CFLAGS) $(SANFLAGS) -DHTTP_HEAD_MAX=2048 -DHTTP_RECV_MAX=4096 \
+	-DREPLY_WINDOW=4096 -DEVENT_WINDOW=2048
+FUZZ_OBJ = $(LIB:%=build/fuzz/%.o) build/fuzz/conn_notls.o
+
+# (the Makefile too: the bounds above are compiled in)
+build/fuzz/%.o: src/%.c $(HDR) config.h build/.deps build/.sandeps Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h \
+    $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< \
+	    tests/fuzz/fuzz.c $(FUZZ_OBJ)
+
+fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ)
+
+.PRECIOUS: build/fuzz/%.o
 
 clean:
 	rm -rf build docker-cleaner
 
-.PHONY: all check clean
+.PHONY: all check clean fuzz

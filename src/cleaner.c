@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"
@@ -454,7 +454,11 @@ reload(void)
 		err("configuration not reloaded; keeping the old one");
 		return 0;
 	}
-	reconnect = strcmp(fresh.tg.text, cur.tg.text) != 0;
+	/* TLS files are read once, at startup: the connection stays too */
+	if (strcmp(fresh.tg.text, cur.tg.text) != 0 || fresh.tg.tls != cur.tg.tls)
+		warn("reload: host and TLS settings change at a restart only");
+	fresh.tg = cur.tg;
+	reconnect = 0;
 	save_state(1);
 	cur = fresh;
 	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :

@@ -11,9 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "log.h"
+#include "opts.h"
+#include "tls.h"
 
 _Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
 
@@ -60,6 +62,13 @@ wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 			return -1;
 		}
 	}
+}
+
+int
+conn_wait(struct conn *c, int for_write)
+{
+	return wait_fd(c, for_write ? POLLOUT : POLLIN, c->timeout_ms,
+	    for_write ? "write" : "read");
 }
 
 ssize_t
@@ -301,5 +310,7 @@ conn_open(const struct target *t, struct conn *c)
 		return open_unix(t, c);
 	if (t->kind == T_TEST)
 		return conn_test_open ? conn_test_open(c) : -1;
-	return open_tcp(t, c);
+	if (open_tcp(t, c) < 0)
+		return -1;
+	return t->tls ? tls_wrap(c, t) : 0;
 }

@@ -23,6 +23,7 @@ enum { T_UNIX, T_TCP, T_TEST };
 /* where the daemon is: parsed from --host or DOCKER_HOST */
 struct target {
 	int kind;
+	int tls;		/* T_TCP: TLS with verification */
 	char path[108];		/* T_UNIX: socket path */
 	char host[256];		/* T_TCP: host name or address */
 	char port[8];		/* T_TCP: port */
@@ -49,6 +50,8 @@ extern volatile sig_atomic_t stopping, reloading;
 int target_parse(const char *url, struct target *t, char *err, size_t errsz);
 /* connect; 0, or -1 with the reason logged */
 int conn_open(const struct target *t, struct conn *c);
+/* wait until c can be read (or written); 0, or -1 as for a read */
+int conn_wait(struct conn *c, int for_write);
 /* write all of buf; 0 or -1 */
 int conn_write_all(struct conn *c, const void *buf, size_t n);
 void conn_close(struct conn *c);

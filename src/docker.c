@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"

@@ -4,7 +4,7 @@
 #include <strings.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "http.h"
 #include "log.h"

@@ -1,7 +1,7 @@
 /* See LICENSE file for copyright and license details. */
 #include <stddef.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "id.h"
 #include "idtab.h"
 #include "inventory.h"

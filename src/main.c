@@ -3,10 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "tls.h"
 #include "cleaner.h"
 
 static int g_argc;
@@ -60,6 +61,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_level = L_WARN + s.verbose > L_DEBUG ? L_DEBUG : L_WARN + s.verbose;
+	if (s.tg.kind == T_TCP && (s.tg.tls || !tls_built)) {
+		if (tls_setup(&s, err, sizeof err) < 0) {
+			fprintf(stderr, "docker-cleaner: %s\n", err);
+			return 2;
+		}
+	} else if (s.tg.kind == T_TCP) {
+		warn("%s: plain TCP: the connection is neither encrypted nor "
+		    "authenticated (use --tlsverify)", s.tg.text);
+	}
 	info("quota %lld bytes, remove stopped containers: %s%s", s.quota,
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");

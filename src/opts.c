@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "json.h"
 #include "log.h"
@@ -33,12 +33,17 @@ static const char usage[] =
 "                  (" DEFAULT_STATE "; \"\" for none)\n"
 "  --resync-interval DURATION\n"
 "                  take a full new inventory this often (5m; 0: never)\n"
+"  --tlsverify     TLS with client certificates to tcp:// hosts\n"
+"                  (DOCKER_TLS_VERIFY); files from DOCKER_CERT_PATH, else\n"
+"                  ~/.docker: ca.pem, cert.pem, key.pem\n"
+"  --tlscacert FILE, --tlscert FILE, --tlskey FILE\n"
+"                  those files by name (imply --tlsverify)\n"
 "  --once          one pass, then exit\n"
 "  --dry-run       decide and report; delete and remove nothing\n"
 "  -v, --verbose   more log (-v info, -vv debug)\n"
 "\n"
 "Config keys: Quota, RemoveStoppedContainers, Verbose, StateFile,\n"
-"ResyncInterval.\n"
+"ResyncInterval, Host, TLSVerify, TLSCACert, TLSCert, TLSKey.\n"
 "Exit status: 0 success, 1 failure, 2 bad usage or configuration.\n";
 
 static const char *const modes[] = { "never", "onexit", "always" };
@@ -46,7 +51,8 @@ static const char *const modes[] = { "never", "onexit", "always" };
 /* what the command line said; NULL or -1 where it said nothing */
 struct given {
 	const char *config, *quota, *rsc, *host, *state, *resync;
-	int verbose;
+	const char *tlsca, *tlscert, *tlskey;
+	int verbose, tlsverify;
 };
 
 int
@@ -143,8 +149,9 @@ parse_duration(const char *str, long long *ms, const char **why)
 		return -1;
 	}
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > 1000000000ULL) {
-			*why = "too large";
+		/* a year in ms: more digits can only be more than a year */
+		if (v > 366ULL * 24 * 3600000) {
+			*why = "too large (more than a year)";
 			return -1;
 		}
 		v = v * 10 + (unsigned)(*p - '0');
@@ -187,7 +194,7 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 	const char *why;
 	char v[64], ks[64];
 	long long q;
-	int k, m, val;
+	int k, m, val, b;
 
 	if (json_parse(&j, buf, n, ctoks, CONFIG_TOKENS, &why) < 0) {
 		snprintf(err, errsz, "config file %s: %s JSON%s", path, why,
@@ -237,6 +244,28 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 				return -1;
 			}
 			s->verbose = (int)q;
+		} else if (strcmp(ks, "TLSVerify") == 0) {
+			if (json_bool(&j, val, &b) < 0) {
+				snprintf(err, errsz, "config file %s: TLSVerify "
+				    "must be true or false", path);
+				return -1;
+			}
+			s->tg.tls = b;
+		} else if (strcmp(ks, "Host") == 0 ||
+		    strcmp(ks, "TLSCACert") == 0 || strcmp(ks, "TLSCert") == 0 ||
+		    strcmp(ks, "TLSKey") == 0) {
+			char *dst = ks[0] == 'H' ? s->tg.text : ks[3] == 'C' &&
+			    ks[4] == 'A' ? s->tlsca : ks[4] == 'e' ? s->tlscert :
+			    s->tlskey;
+			size_t dsz = ks[0] == 'H' ? sizeof s->tg.text : PATH_LEN;
+			if (json_str(&j, val, dst, dsz, NULL) < 0 || !*dst) {
+				snprintf(err, errsz, "config file %s: %s must be "
+				    "a non-empty string shorter than %zu bytes",
+				    path, ks, dsz);
+				return -1;
+			}
+			if (ks[0] == 'T')
+				s->tls_explicit = 1;
 		} else if (strcmp(ks, "StateFile") == 0) {
 			if (json_str(&j, val, s->state_file,
 			    sizeof s->state_file, NULL) < 0) {
@@ -341,8 +370,8 @@ parse_args(struct given *g, struct settings *s, int argc, char **argv,
 {
 	static const char *const valued[] = { "--config", "--quota",
 	    "--remove-stopped-containers", "--host", "--state-file",
-	    "--resync-interval" };
-	const char **slot[6];
+	    "--resync-interval", "--tlscacert", "--tlscert", "--tlskey" };
+	const char **slot[9];
 	const char *a;
 	int i, k, r;
 
@@ -352,21 +381,26 @@ parse_args(struct given *g, struct settings *s, int argc, char **argv,
 	slot[3] = &g->host;
 	slot[4] = &g->state;
 	slot[5] = &g->resync;
+	slot[6] = &g->tlsca;
+	slot[7] = &g->tlscert;
+	slot[8] = &g->tlskey;
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
-		for (k = 0; k < 6; k++) {
+		for (k = 0; k < 9; k++) {
 			if ((r = optval(argc, argv, &i, valued[k], slot[k], err,
 			    errsz)) < 0)
 				return -1;
 			if (r)
 				break;
 		}
-		if (k < 6)
+		if (k < 9)
 			continue;
 		if (strcmp(a, "--once") == 0)
 			s->once = 1;
 		else if (strcmp(a, "--dry-run") == 0)
 			s->dry_run = 1;
+		else if (strcmp(a, "--tlsverify") == 0)
+			g->tlsverify = 1;
 		else if (strcmp(a, "--verbose") == 0)
 			g->verbose = g->verbose < 0 ? 1 : g->verbose + 1;
 		else if (a[0] == '-' && a[1] == 'v' &&
@@ -392,12 +426,49 @@ parse_args(struct given *g, struct settings *s, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * The TLS files: a flag, else the config file's key, else NAME in
+ * DOCKER_CERT_PATH, else in ~/.docker. 0 or -1.
+ */
+static int
+tls_paths(struct settings *s, const struct given *g, char *err, size_t errsz)
+{
+	static const char *const names[] = { "ca.pem", "cert.pem", "key.pem" };
+	const char *flag[3] = { g->tlsca, g->tlscert, g->tlskey };
+	char *dst[3] = { s->tlsca, s->tlscert, s->tlskey };
+	const char *dir = getenv("DOCKER_CERT_PATH"), *home = getenv("HOME");
+	int i, n;
+
+	for (i = 0; i < 3; i++) {
+		if (flag[i]) {
+			s->tls_explicit = 1;
+			n = snprintf(dst[i], PATH_LEN, "%s", flag[i]);
+		} else if (dst[i][0]) {
+			continue;	/* from the config file */
+		} else if (dir && *dir) {
+			n = snprintf(dst[i], PATH_LEN, "%s/%s", dir, names[i]);
+		} else {
+			n = snprintf(dst[i], PATH_LEN, "%s/.docker/%s",
+			    home && *home ? home : "", names[i]);
+		}
+		if (n < 0 || n >= PATH_LEN) {
+			snprintf(err, errsz, "TLS file path for %s longer than "
+			    "%d bytes", names[i], PATH_LEN - 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 settings_load(struct settings *s, int argc, char **argv, char *err,
     size_t errsz)
 {
-	struct given g = { NULL, NULL, NULL, NULL, NULL, NULL, -1 };
-	const char *host, *why;
+	struct given g = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	    NULL, -1, 0 };
+	char cfghost[sizeof s->tg.text];
+	const char *host, *why, *env;
+	int tls;
 	long long q, rs = 0;
 	int r;
 
@@ -428,11 +499,6 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 		    sizeof s->state_file - 1);
 		return -1;
 	}
-	host = g.host ? g.host : getenv("DOCKER_HOST");
-	if (!host || !*host)
-		host = DEFAULT_HOST;
-	if (target_parse(host, &s->tg, err, errsz) < 0)
-		return -1;
 	if (g.config && strlen(g.config) >= sizeof s->config) {
 		snprintf(err, errsz, "--config: path longer than %zu bytes",
 		    sizeof s->config - 1);
@@ -443,6 +509,18 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 		return -1;
 	if (r == 1)
 		s->config[0] = '\0';
+	/* the host: --host, the config file's Host, DOCKER_HOST, default */
+	tls = s->tg.tls;
+	snprintf(cfghost, sizeof cfghost, "%s", s->tg.text);
+	host = g.host ? g.host : cfghost[0] ? cfghost : getenv("DOCKER_HOST");
+	if (!host || !*host)
+		host = DEFAULT_HOST;
+	if (target_parse(host, &s->tg, err, errsz) < 0)
+		return -1;
+	if (tls_paths(s, &g, err, errsz) < 0)
+		return -1;
+	env = getenv("DOCKER_TLS_VERIFY");
+	s->tg.tls = tls || g.tlsverify || (env && *env) || s->tls_explicit;
 	if (g.quota)
 		s->quota = q;
 	if (g.rsc)

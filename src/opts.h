@@ -20,7 +20,9 @@ struct settings {
 	int once, dry_run;
 	char state_file[PATH_LEN];	/* "" keeps no state */
 	long long resync_ms;	/* full inventory this often; 0 never */
-	struct target tg;
+	struct target tg;	/* tg.tls: TLS with verification (tcp://) */
+	char tlsca[PATH_LEN], tlscert[PATH_LEN], tlskey[PATH_LEN];
+	int tls_explicit;	/* cert and key named by flag or config */
 	const char *api_pin;	/* DOCKER_API_VERSION or NULL */
 };
 

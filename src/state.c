@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "bounds.h"
 #include "id.h"
 #include "log.h"
 #include "state.h"

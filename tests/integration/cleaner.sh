@@ -11,10 +11,11 @@
 #   reset_daemon           remove every container and image
 #   start_engine           prepare and start the private daemon of $ENGINE,
 #                          or record a failure and exit
-# W is a scratch folder, removed at exit with the private daemon.
+# W is a scratch folder, removed at exit with the private daemon. DC is the
+# program under test (default: the repository's ./docker-cleaner).
 
 ENGINE=${1:-20.10}
-DC=$DC_REPO_ROOT/docker-cleaner
+DC=${DC:-$DC_REPO_ROOT/docker-cleaner}
 W=$(mktemp -d /tmp/dct.XXXXXX)
 CLEANER_PID=
 trap 'stop_cleaner; dc_cleanup; rm -rf "$W"' EXIT INT TERM
@@ -58,6 +59,8 @@ wait_for() {
 	return 1
 }
 
+# lacks PATTERN FILE: FILE has no line matching PATTERN
+lacks() { ! grep -q -- "$1" "$2"; }
 size_of() { dk image inspect -f '{{.Size}}' "$1"; }
 gone() { ! image_exists "$1"; }
 ctr_exists() { dk container inspect "$1" >/dev/null 2>&1; }

@@ -657,7 +657,8 @@ _dc_daemons_up() {
         --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
         --bridge=none --userland-proxy=false \
         --exec-opt native.cgroupdriver=cgroupfs \
-        --cgroup-parent "/${DC_TMP##*/}"
+        --cgroup-parent "/${DC_TMP##*/}" \
+        ${DC_DOCKERD_EXTRA:-}
     read -r pid <"$DC_TMP/dockerd.pid"
     until _dc_ping; do
         if ! _dc_alive "$pid"; then

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "unit.h"
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "http.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "config.h"
+#include "bounds.h"
 #include "conn.h"
 #include "opts.h"
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "unit.h"
-#include "config.h"
+#include "bounds.h"
 #include "id.h"
 #include "idtab.h"
 #include <sys/types.h>
