@@ -95,8 +95,14 @@ $(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
 	    $(B)/conn_notls.o
 
 # unit tests, then integration tests against private real dockerds
-check: $(PROG) $(B)/unit
-	$(CHECKENV) sh tests/run.sh
+check: $(PROG) $(B)/unit notls
+	$(CHECKENV) NOTLS=$(CURDIR)/$(NOTLS) sh tests/run.sh
+
+# the build without TLS, which `make check` tests too
+NOTLS = build/notls/docker-cleaner
+notls:
+	@$(MAKE) --no-print-directory TLS=0 SANITIZE=0 B=build/notls \
+	    PROG=$(NOTLS) $(NOTLS)
 
 # libFuzzer targets build/fuzz/fuzz_NAME (tests/fuzz/fuzz_NAME.c), each
 # run FUZZ_SECONDS from a copy of tests/fuzz/corpus/NAME/; fails on a crash
@@ -126,4 +132,4 @@ fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
 clean:
 	rm -rf build docker-cleaner
 
-.PHONY: all check clean fuzz
+.PHONY: all check clean fuzz notls

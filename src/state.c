@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -12,6 +13,7 @@
 #include "state.h"
 
 static const char magic[] = "docker-cleaner state 1";
+static int failing;	/* the last save failed: do not log again */
 
 #define LINE_MAX_ 128	/* longest valid line is 7 + 64 + 1 + 19 bytes */
 
@@ -92,8 +94,11 @@ state_load(const char *path,
 	int fd, r;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
+			warn("state file %s: not there yet; starting without "
+			    "it", path);
 			return 1;
+		}
 		warn("state file %s: %s; starting without it", path,
 		    strerror(errno));
 		return -1;
@@ -136,8 +141,15 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) < 0)
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((slash = strrchr(dir, '/')))
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && mkdir(dir, 0755) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
 		goto fail;
 	n = (size_t)snprintf(buf, sizeof buf, "%s\n", magic);
 	while (next(ctx, &id, &t)) {
@@ -156,12 +168,8 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 		goto fail;
 	if (rename(tmp, path) < 0)
 		goto fail;
+	failing = 0;
 	/* the rename itself must reach the disk */
-	snprintf(dir, sizeof dir, "%s", path);
-	if ((slash = strrchr(dir, '/')))
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(dfd);
 		close(dfd);
@@ -170,7 +178,10 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 failfd:
 	close(fd);
 fail:
-	warn("state file %s: cannot write: %s", path, strerror(errno));
+	/* once per run of failures: it is retried every second */
+	logm(failing ? L_DEBUG : L_WARN, "state file %s: cannot write: %s",
+	    path, strerror(errno));
+	failing = 1;
 	unlink(tmp);
 	return -1;
 }

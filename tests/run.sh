@@ -7,7 +7,7 @@
 # is where sanitizers write their reports (SAN_LOG.PID): each one fails.
 cd "$(dirname "$0")/.." || exit 2
 results=$(mktemp /tmp/dcresults.XXXXXX)
-trap 'rm -f "$results"' EXIT
+trap 'rm -f "$results" "$results.json"' EXIT
 pass=0
 fail=0
 
@@ -26,12 +26,29 @@ fi
 pass=$((pass + up))
 fail=$((fail + uf))
 
-for engine in ${ENGINES:-20.10 28.5}; do
+ENGINES=${ENGINES:-20.10 28.5}
+for engine in $ENGINES; do
 	for t in tests/integration/test_*.sh; do
 		echo "# $t $engine"
 		DC_RESULTS=$results bash "$t" "$engine" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
 	done
 done
+# the build without TLS (make TLS=0): the core tests once, and its refusal
+# of tcp:// hosts
+if [ -n "${NOTLS:-}" ] && [ -x "$NOTLS" ]; then
+	echo "# TLS=0 build: $NOTLS"
+	DC=$NOTLS DC_RESULTS=$results bash tests/integration/test_core.sh \
+	    "${ENGINES%% *}" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
+	echo '{}' > "$results.json"
+	msg=$("$NOTLS" --host tcp://127.0.0.1:2376 --config "$results.json" --once 2>&1)
+	if [ $? -eq 2 ] && echo "$msg" | grep -q "built without TLS"; then
+		echo "pass notls-tcp" >> "$results"
+		echo "ok - TLS=0 build: tcp:// host exits 2, built without TLS"
+	else
+		echo "fail notls-tcp" >> "$results"
+		echo "FAIL - TLS=0 build: tcp:// host: $msg"
+	fi
+fi
 ip=$(grep -c '^pass ' "$results")
 if_=$(grep -c '^fail ' "$results")
 pass=$((pass + ip))
