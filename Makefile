@@ -42,7 +42,7 @@ OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without
 ifeq ($(TLS),1)
-TLSOBJ = $(B)/conn_tls.o build/bearssl/libbearssl.a
+TLSOBJ = $(B)/conn_tls.o $(B)/conn_tcp.o build/bearssl/libbearssl.a
 else
 TLSOBJ = $(B)/conn_notls.o
 endif

@@ -1,7 +1,6 @@
 /* See LICENSE file for copyright and license details. */
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,8 +220,7 @@ toolong:
 	return -1;
 }
 
-/* connect a non-blocking socket within CONNECT_TIMEOUT_MS; 0 or -1 */
-static int
+int
 connect_fd(int fd, const struct sockaddr *sa, socklen_t len, const char *what)
 {
 	struct conn c = { .fd = fd };
@@ -267,36 +265,6 @@ open_unix(const struct target *t, struct conn *c)
 	return 0;
 }
 
-static int
-open_tcp(const struct target *t, struct conn *c)
-{
-	struct addrinfo hints, *res, *ai;
-	int fd = -1, r;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((r = getaddrinfo(t->host, t->port, &hints, &res)) != 0) {
-		warn("%s: %s", t->text, gai_strerror(r));
-		return -1;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd < 0)
-			continue;
-		if (connect_fd(fd, ai->ai_addr, ai->ai_addrlen, t->text) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		return -1;
-	c->fd = fd;
-	return 0;
-}
-
 int
 conn_open(const struct target *t, struct conn *c)
 {
@@ -310,7 +278,7 @@ conn_open(const struct target *t, struct conn *c)
 		return open_unix(t, c);
 	if (t->kind == T_TEST)
 		return conn_test_open ? conn_test_open(c) : -1;
-	if (open_tcp(t, c) < 0)
+	if (tcp_connect(t, c) < 0)
 		return -1;
 	return t->tls ? tls_wrap(c, t) : 0;
 }

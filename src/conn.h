@@ -4,6 +4,7 @@
  * unix socket, TCP, TLS and the in-memory transport of the tests.
  */
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 struct conn {
@@ -55,6 +56,12 @@ int conn_wait(struct conn *c, int for_write);
 /* write all of buf; 0 or -1 */
 int conn_write_all(struct conn *c, const void *buf, size_t n);
 void conn_close(struct conn *c);
+
+/* connect a non-blocking socket within CONNECT_TIMEOUT_MS; 0 or -1 */
+int connect_fd(int fd, const struct sockaddr *sa, socklen_t len,
+    const char *what);
+/* a TCP connection to t (conn_tcp.c; fails in a build without TLS) */
+int tcp_connect(const struct target *t, struct conn *c);
 
 /* plain file-descriptor transport, used by unix and tcp connections */
 ssize_t fd_read(struct conn *c, void *buf, size_t n);

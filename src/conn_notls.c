@@ -25,3 +25,11 @@ tls_wrap(struct conn *c, const struct target *t)
 	(void)t;
 	return -1;
 }
+
+int
+tcp_connect(const struct target *t, struct conn *c)
+{
+	(void)t;
+	(void)c;
+	return -1;
+}

@@ -1,5 +1,6 @@
 /* See LICENSE file for copyright and license details. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/types.h>
@@ -83,7 +84,7 @@ header(struct http *h, char *s, size_t n)
 			warn("reply has a bad Content-Length");
 			return -1;
 		}
-		sscanf(v, "%lld", &cl);
+		cl = strtoll(v, NULL, 10);	/* 18 digits or fewer: fits */
 		if (h->left >= 0 && h->left != cl) {
 			warn("reply has two different Content-Lengths");
 			return -1;
@@ -96,9 +97,12 @@ header(struct http *h, char *s, size_t n)
 		}
 		h->chunked = 1;
 	} else if (nl == 11 && strncasecmp(s, "api-version", 11) == 0) {
-		char end;
-		if (sscanf(v, "%d.%d%c", &maj, &min, &end) == 2 && maj >= 0 &&
-		    min >= 0 && maj < 100 && min < 1000) {
+		/* MAJOR.MINOR, nothing else; anything odd is no version */
+		size_t a = strspn(v, "0123456789"), b;
+		b = a < vl && v[a] == '.' ? strspn(v + a + 1, "0123456789") : 0;
+		if (a >= 1 && a <= 2 && b >= 1 && b <= 3 && a + 1 + b == vl) {
+			maj = (int)strtol(v, NULL, 10);
+			min = (int)strtol(v + a + 1, NULL, 10);
 			h->api_major = maj;
 			h->api_minor = min;
 		}
