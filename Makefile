@@ -98,6 +98,14 @@ $(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
 check: $(PROG) $(B)/unit notls
 	$(CHECKENV) NOTLS=$(CURDIR)/$(NOTLS) sh tests/run.sh
 
+# valgrind (memcheck) on the core and resilience integration runs: a glibc
+# build with debug information (build/vg/), run through a wrapper
+valgrind: build/.deps config.h
+	@$(MAKE) --no-print-directory TLS=0 SANITIZE=0 CC=gcc B=build/vg \
+	    PROG=build/vg/docker-cleaner.bin LDFLAGS= \
+	    CFLAGS="$(CFLAGS) -g -O1" build/vg/docker-cleaner.bin
+	sh tests/valgrind.sh build/vg
+
 # the build without TLS, which `make check` tests too
 NOTLS = build/notls/docker-cleaner
 notls:
@@ -129,7 +137,13 @@ fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
 
 .PRECIOUS: build/fuzz/%.o
 
+# benchmarks against the reference, a real dockerd and a replay server
+# (tests/bench/, results in build/bench/; see BENCHMARKS.md). Never part of
+# `make check`; BENCH_QUICK=1 for a smoke run
+bench: docker-cleaner
+	bash tests/bench/run.sh
+
 clean:
 	rm -rf build docker-cleaner
 
-.PHONY: all check clean fuzz notls
+.PHONY: all bench check clean fuzz notls valgrind
