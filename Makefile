@@ -36,8 +36,8 @@ CHECKENV = UNIT=$(B)/unit DC_REPO_ROOT=$(CURDIR)/$(B) \
 endif
 
 # every module but main.c: the unit tests link these too
-LIB = cleaner conn docker http id idtab inventory json jstream log opts \
-	policy state
+LIB = cleaner conn docker hiwater http id idtab inventory json jstream log \
+	opts policy state
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without

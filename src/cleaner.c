@@ -17,6 +17,7 @@
 #include "jstream.h"
 #include "docker.h"
 #include "log.h"
+#include "hiwater.h"
 #include "opts.h"
 #include "state.h"
 #include "cleaner.h"
@@ -37,6 +38,18 @@ static long long saved_at;	/* monotonic ms of the last save */
 
 static int first_pass = 1;	/* images listed now are tracked */
 static int incomplete;		/* use of some image is unaccounted for */
+
+void
+cleaner_regions(void)
+{
+	hw_add("EVENT_WINDOW (live)", live.win, sizeof live.win);
+	hw_add("EVENT_WINDOW (history)", replay.win, sizeof replay.win);
+	hw_add("HTTP_RECV_MAX (live)", live.http.rbuf, sizeof live.http.rbuf);
+	hw_add("HTTP_RECV_MAX (history)", replay.http.rbuf,
+	    sizeof replay.http.rbuf);
+	hw_add("HTTP_RECV_MAX (requests)", d.http.rbuf, sizeof d.http.rbuf);
+	hw_add("REFS_BYTES", ii.buf, sizeof ii.buf);
+}
 
 static long long
 now_ns(void)
@@ -242,10 +255,21 @@ delete_image(const struct id *id)
 		if (d.status == 404) {
 			dbg("image %s: already gone", hex);
 			inv_image_del(id);
-		} else {
-			warn("image %s: cannot read its tags; not deleted", hex);
+			return;
 		}
-		return;
+		if (d.status != 200) {
+			warn("image %s: cannot read its tags; not deleted", hex);
+			return;
+		}
+		/*
+		 * A reply too large to read: delete by ID alone. The daemon
+		 * refuses (409) if the image has several references, as it
+		 * does if a container uses it; nothing is forced.
+		 */
+		warn("image %s: its details are too large to read; deleting "
+		    "by ID only", hex);
+		ii.nrefs = 0;
+		ii.size = im ? im->size : -1;
 	}
 	refs_text(refs, sizeof refs);
 	fmt_time(when, sizeof when, last);

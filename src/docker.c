@@ -13,6 +13,7 @@
 #include "jstream.h"
 #include "docker.h"
 #include "log.h"
+#include "hiwater.h"
 
 _Static_assert(REPLY_WINDOW >= 1024 && EVENT_WINDOW >= 1024, "windows");
 _Static_assert(EVENT_WINDOW >= REF_LEN + 512,
@@ -29,6 +30,13 @@ static struct jtok toks[JSON_TOKENS];
 
 static const char filter_types[] =	/* {"type":["container","image"]} */
     "%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D";
+
+void
+docker_regions(void)
+{
+	hw_add("REPLY_WINDOW", reply_win, sizeof reply_win);
+	hw_add("JSON_TOKENS", toks, sizeof toks);
+}
 
 void
 docker_init(struct docker *d, const struct target *t)
@@ -610,6 +618,9 @@ docker_events_next(struct evstream *es, struct event *ev)
 	int r;
 
 	r = jstream_next(&es->js, &p, &n);
+	if (r == JS_SKIP)
+		warn("/events: an event is larger than the %d-byte window",
+		    EVENT_WINDOW);
 	if (r != JS_VALUE)
 		return r;
 	if (json_parse(&j, p, n, toks, JSON_TOKENS, &why) < 0) {

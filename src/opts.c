@@ -11,6 +11,7 @@
 #include "conn.h"
 #include "json.h"
 #include "log.h"
+#include "hiwater.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -185,6 +186,14 @@ mode_of(const char *s)
 }
 
 static struct jtok ctoks[CONFIG_TOKENS];
+static char cfgbuf[CONFIG_MAX + 1];	/* one byte more: too large */
+
+void
+opts_regions(void)
+{
+	hw_add("CONFIG_MAX", cfgbuf, sizeof cfgbuf);
+	hw_add("CONFIG_TOKENS", ctoks, sizeof ctoks);
+}
 
 int
 config_parse(struct settings *s, const char *buf, size_t n, const char *path,
@@ -312,7 +321,7 @@ static int
 config_load(struct settings *s, const char *path, int explicit, char *err,
     size_t errsz)
 {
-	static char buf[CONFIG_MAX + 1];
+	char *buf = cfgbuf;
 	ssize_t r = 0;
 	size_t n = 0;
 	int fd;
@@ -327,7 +336,8 @@ config_load(struct settings *s, const char *path, int explicit, char *err,
 		return -1;
 	}
 	/* one byte more than allowed tells a file that is too large */
-	while (n < sizeof buf && (r = read(fd, buf + n, sizeof buf - n)) > 0)
+	while (n < sizeof cfgbuf &&
+	    (r = read(fd, buf + n, sizeof cfgbuf - n)) > 0)
 		n += (size_t)r;
 	close(fd);
 	if (r < 0) {

@@ -59,6 +59,9 @@ wait_for() {
 	return 1
 }
 
+# times the daemon-mode cleaner has started following events
+follows() { grep -c "listening for docker events" "$W/daemon.log"; }
+more_follows() { [ "$(follows)" -gt "$1" ]; }
 # lacks PATTERN FILE: FILE has no line matching PATTERN
 lacks() { ! grep -q -- "$1" "$2"; }
 size_of() { dk image inspect -f '{{.Size}}' "$1"; }

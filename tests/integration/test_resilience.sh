@@ -6,9 +6,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cleaner.sh"
 
-# times the daemon-mode cleaner has started following events
-follows() { grep -c "listening for docker events" "$W/daemon.log"; }
-more_follows() { [ "$(follows)" -gt "$1" ]; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # the state file is whole: the version line, then valid records only
 state_valid() {

@@ -1,0 +1,96 @@
+/* See LICENSE file for copyright and license details. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "hiwater.h"
+
+#define CANARY 0xa5
+#define REGIONS 32
+
+static struct {
+	const char *name;
+	unsigned char *p;
+	size_t n;
+} regions[REGIONS];
+static size_t nregions;
+static uintptr_t stack_low;	/* address of the lowest painted byte */
+static size_t stack_painted;
+
+void
+hw_add(const char *name, void *p, size_t n)
+{
+	if (nregions == REGIONS)
+		return;
+	memset(p, CANARY, n);
+	regions[nregions].name = name;
+	regions[nregions].p = p;
+	regions[nregions].n = n;
+	nregions++;
+}
+
+/* kept out of line, so its frame is below the caller's */
+__attribute__((noinline)) void
+hw_stack(void)
+{
+	volatile unsigned char pad[STACK_MAX * 2];
+	size_t i;
+
+	for (i = 0; i < sizeof pad; i++)
+		pad[i] = CANARY;
+	stack_low = (uintptr_t)pad;
+	stack_painted = sizeof pad;
+}
+
+/* the peak resident set size, from the kernel */
+static void
+report_rss(void)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "VmHWM:")))
+		fprintf(stderr, "peak-rss %ld kB\n", strtol(p + 6, NULL, 10));
+}
+
+int
+hw_report(void)
+{
+	size_t i, used, depth = 0;
+	int over = 0;
+
+	for (i = 0; i < nregions; i++) {
+		for (used = regions[i].n; used > 0; used--)
+			if (regions[i].p[used - 1] != CANARY)
+				break;
+		fprintf(stderr, "highwater %s %zu %zu\n", regions[i].name, used,
+		    regions[i].n);
+	}
+	report_rss();
+	if (stack_low) {
+		/* the deepest write below main's frame, from the bottom up */
+		volatile unsigned char *low = (void *)stack_low;
+		for (i = 0; i < stack_painted; i++)
+			if (low[i] != CANARY)
+				break;
+		depth = stack_painted - i;
+		if (depth >= stack_painted)
+			over = 1;	/* all of it written: maybe more */
+		if (depth > STACK_MAX)
+			over = 1;
+		fprintf(stderr, "highwater stack %zu %d\n", depth, STACK_MAX);
+	}
+	return over ? -1 : 0;
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The memory bound, proven: with DOCKER_CLEANER_HIGHWATER set the cleaner
+# paints its fixed buffers and its stack and reports how far each was
+# written. Here it meets the largest replies a real dockerd makes for it:
+# an image whose list element nearly fills REPLY_WINDOW, one of nearly
+# JSON_TOKENS tokens, a container whose create event nearly fills
+# EVENT_WINDOW, and elements past those bounds (skipped, never deleted).
+# usage: test_memory.sh ENGINE
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cleaner.sh"
+
+# bound NAME: the value of a bound in the build (config.h, else .def)
+bound() {
+	{ grep -h "^#define $1 " "$DC_REPO_ROOT/config.h" 2>/dev/null
+	  grep -h "^#define $1 " "$DC_REPO_ROOT/config.h.def"; } |
+	    head -n 1 | awk '{print $3}'
+}
+# label LEN: LEN characters
+label() { head -c "$1" /dev/zero | tr '\0' x; }
+
+# rss LOG: the peak RSS the cleaner reported, in kB
+rss() { awk '/^peak-rss/ {print $2}' "$1"; }
+
+# every "highwater" line of $1: used within size; print them as a table
+check_report() {
+	local what=$1 log=$2 name used size n=0
+	while read -r _ name used size; do
+		n=$((n + 1))
+		echo "#   $what: $name $used of $size bytes"
+		t_check "$what: $name within its bound" test "$used" -le "$size"
+	done < <(grep '^highwater ' "$log" | sed 's/ (\([a-z]*\))/-\1/')
+	t_check "$what: buffers and stack reported" test "$n" -ge 10
+}
+
+s_largest() {
+	local win ntok ewin big many ctr i args=()
+	reset_daemon
+	win=$(bound REPLY_WINDOW); ntok=$(bound JSON_TOKENS)
+	ewin=$(bound EVENT_WINDOW)
+	# an image element of nearly REPLY_WINDOW bytes
+	big=$(make_image mem-big:1 10)
+	dk tag mem-big:1 mem-big:2
+	make_labeled mem-wide:1 --change "LABEL big=$(label $((win - 2000)))" >/dev/null
+	# an image element of nearly JSON_TOKENS tokens: labels are 2 each
+	for ((i = 0; i < (ntok - 60) / 2; i++)); do
+		args+=(--change "LABEL l$i=$i")
+	done
+	# a container whose create event nearly fills EVENT_WINDOW
+	many=$(make_labeled mem-many:1 "${args[@]}")
+	ctr=$(dk create --network none --label "big=$(label $((ewin - 1500)))" \
+	    mem-big:1 /bin/true)
+	dk rm "$ctr" >/dev/null
+	DOCKER_CLEANER_HIGHWATER=1 cleaner --once --quota 0 -v 2> "$W/hw.log"
+	t_eq "largest, --once: exit 0 (no bound exceeded)" 0 $?
+	check_report "largest, --once" "$W/hw.log"
+	t_check "largest: the wide image was read (deleted)" gone mem-wide:1
+	t_check "largest: the many-label image was read (deleted)" gone "$many"
+	t_check "largest: the image used last kept" image_exists mem-big:1
+	t_check "largest: peak RSS under 2 MiB ($(rss "$W/hw.log") kB)" \
+	    test "$(rss "$W/hw.log")" -lt 2048
+}
+
+# past the bounds: an element over REPLY_WINDOW is skipped, and that
+# image is unknown, so never deleted; an event over EVENT_WINDOW makes
+# the daemon mode take a new inventory
+s_past_bounds() {
+	local win ewin over ctr n
+	reset_daemon
+	win=$(bound REPLY_WINDOW); ewin=$(bound EVENT_WINDOW)
+	# (one label line must stay under 64 KiB for docker import --change)
+	over=$(make_labeled mem-over:1 --change "LABEL a=$(label $((win / 2 + 500)))" \
+	    --change "LABEL b=$(label $((win / 2 + 500)))")
+	make_image mem-small:1 10 >/dev/null
+	use_image mem-small:1
+	DOCKER_CLEANER_HIGHWATER=1 cleaner --once --quota 0 2> "$W/hw.log"
+	t_eq "past bounds, --once: exit 0" 0 $?
+	t_check "past bounds: warned of the element" \
+	    grep -q "larger than the $win-byte window" "$W/hw.log"
+	t_check "past bounds: the unknown image not deleted" image_exists "$over"
+	t_check "past bounds: peak RSS under 2 MiB ($(rss "$W/hw.log") kB)" \
+	    test "$(rss "$W/hw.log")" -lt 2048
+	check_report "past bounds, --once" "$W/hw.log"
+	DOCKER_CLEANER_HIGHWATER=1 start_cleaner --quota 1G
+	n=$(grep -c "listening for docker events" "$W/daemon.log")
+	ctr=$(dk create --network none --label "big=$(label $((ewin + 1000)))" \
+	    mem-small:1 /bin/true)
+	t_check "past bounds: a lost event means a new inventory" \
+	    wait_for "new inventory" 20 grep -q "an event was lost" "$W/daemon.log"
+	t_check "past bounds: follows again" wait_for "follow" 20 more_follows "$n"
+	dk rm "$ctr" >/dev/null
+	stop_cleaner
+	t_eq "past bounds, daemon: exit 0 (no bound exceeded)" 0 "$CLEANER_STATUS"
+	check_report "past bounds, daemon" "$W/daemon.log"
+}
+
+# make_labeled REF --change "LABEL ..."...: a busybox image with labels;
+# prints its ID
+make_labeled() {
+	local ref=$1 c id
+	shift
+	make_image "$ref-base" 1 >/dev/null || return 1
+	c=$(dk create "$ref-base" /bin/true) || return 1
+	id=$(dk export "$c" | dk import "$@" - "$ref")
+	dk rm "$c" >/dev/null
+	dk rmi "$ref-base" >/dev/null
+	echo "$id"
+}
+
+start_engine
+for s in ${SCENARIOS:-s_largest s_past_bounds}; do
+	echo "# $s ($ENGINE)"
+	$s
+done
+stop_cleaner
+t_summary
