@@ -424,15 +424,6 @@ handle(const struct event *ev)
 	}
 }
 
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 next_use(void *ctx, struct id *id, long long *t)
 {

@@ -21,8 +21,8 @@ _Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
 volatile sig_atomic_t stopping, reloading;
 int (*conn_test_open)(struct conn *c);
 
-static long long
-now_ms(void)
+long long
+mono_ms(void)
 {
 	struct timespec ts;
 
@@ -35,7 +35,7 @@ static int
 wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 {
 	struct pollfd p = { c->fd, events, 0 };
-	long long end = now_ms() + timeout_ms;
+	long long end = mono_ms() + timeout_ms;
 	int r, left;
 
 	for (;;) {
@@ -43,7 +43,7 @@ wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 			errno = EINTR;
 			return -1;
 		}
-		left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
+		left = timeout_ms < 0 ? -1 : (int)(end - mono_ms());
 		if (timeout_ms >= 0 && left < 0)
 			left = 0;
 		r = poll(&p, 1, left);

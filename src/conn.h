@@ -51,6 +51,8 @@ extern volatile sig_atomic_t stopping, reloading;
 int target_parse(const char *url, struct target *t, char *err, size_t errsz);
 /* connect; 0, or -1 with the reason logged */
 int conn_open(const struct target *t, struct conn *c);
+/* the monotonic clock in milliseconds */
+long long mono_ms(void);
 /* wait until c can be read (or written); 0, or -1 as for a read */
 int conn_wait(struct conn *c, int for_write);
 /* write all of buf; 0 or -1 */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,31 @@ mode_of(const char *s)
 	return -1;
 }
 
+/* config keys with string values: tls 1 names a TLS file; -1 may be "" */
+static const struct strkey {
+	const char *key;
+	size_t off, size;
+	int tls;
+} strkeys[] = {
+	{ "Host", offsetof(struct settings, tg.text), sizeof(struct target)
+	    - offsetof(struct target, text), 0 },
+	{ "TLSCACert", offsetof(struct settings, tlsca), PATH_LEN, 1 },
+	{ "TLSCert", offsetof(struct settings, tlscert), PATH_LEN, 1 },
+	{ "TLSKey", offsetof(struct settings, tlskey), PATH_LEN, 1 },
+	{ "StateFile", offsetof(struct settings, state_file), PATH_LEN, -1 },
+};
+
+static const struct strkey *
+strkey(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof strkeys / sizeof strkeys[0]; i++)
+		if (strcmp(key, strkeys[i].key) == 0)
+			return &strkeys[i];
+	return NULL;
+}
+
 static struct jtok ctoks[CONFIG_TOKENS];
 static char cfgbuf[CONFIG_MAX + 1];	/* one byte more: too large */
 
@@ -202,6 +228,7 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 	struct json j;
 	const char *why;
 	char v[64], ks[64];
+	const struct strkey *sk;
 	long long q;
 	int k, m, val, b;
 
@@ -260,29 +287,18 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 				return -1;
 			}
 			s->tg.tls = b;
-		} else if (strcmp(ks, "Host") == 0 ||
-		    strcmp(ks, "TLSCACert") == 0 || strcmp(ks, "TLSCert") == 0 ||
-		    strcmp(ks, "TLSKey") == 0) {
-			char *dst = ks[0] == 'H' ? s->tg.text : ks[3] == 'C' &&
-			    ks[4] == 'A' ? s->tlsca : ks[4] == 'e' ? s->tlscert :
-			    s->tlskey;
-			size_t dsz = ks[0] == 'H' ? sizeof s->tg.text : PATH_LEN;
-			if (json_str(&j, val, dst, dsz, NULL) < 0 || !*dst) {
+		} else if ((sk = strkey(ks))) {
+			char *dst = (char *)s + sk->off;
+			if (json_str(&j, val, dst, sk->size, NULL) < 0 ||
+			    (!*dst && sk->tls >= 0)) {
 				snprintf(err, errsz, "config file %s: %s must be "
-				    "a non-empty string shorter than %zu bytes",
-				    path, ks, dsz);
+				    "a%s string shorter than %zu bytes", path,
+				    ks, sk->tls >= 0 ? " non-empty" : "",
+				    sk->size);
 				return -1;
 			}
-			if (ks[0] == 'T')
+			if (sk->tls > 0)
 				s->tls_explicit = 1;
-		} else if (strcmp(ks, "StateFile") == 0) {
-			if (json_str(&j, val, s->state_file,
-			    sizeof s->state_file, NULL) < 0) {
-				snprintf(err, errsz, "config file %s: StateFile "
-				    "must be a path shorter than %zu bytes", path,
-				    sizeof s->state_file);
-				return -1;
-			}
 		} else if (strcmp(ks, "ResyncInterval") == 0) {
 			if (j.t[val].type == J_STRING) {
 				if (json_str(&j, val, v, sizeof v, NULL) < 0 ||

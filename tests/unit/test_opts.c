@@ -615,7 +615,55 @@ load_done(void)
 	return 0;
 }
 
+/* the TLS settings: flags, config keys, DOCKER_CERT_PATH, the defaults */
+static int
+load_tls(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", path, "--host",
+	    "tcp://h:2376", NULL };
+	char *a2[] = { "docker-cleaner", "--config", path, "--host",
+	    "tcp://h:2376", "--tlscert", "/c/cert.pem", NULL };
+	char *a3[] = { "docker-cleaner", "--config", path, "--tlsverify",
+	    NULL };
+
+	check(file("{}") == 0);
+	unsetenv("DOCKER_HOST");
+	unsetenv("DOCKER_TLS_VERIFY");
+	setenv("DOCKER_CERT_PATH", "/certs", 1);
+	/* no TLS asked for: plain TCP; the files default to the cert path */
+	check(load(ARGC(a1), a1) == 0 && s.tg.kind == T_TCP && !s.tg.tls);
+	check(strcmp(s.tlsca, "/certs/ca.pem") == 0);
+	check(strcmp(s.tlskey, "/certs/key.pem") == 0 && !s.tls_explicit);
+	/* DOCKER_TLS_VERIFY, any non-empty value */
+	setenv("DOCKER_TLS_VERIFY", "0", 1);
+	check(load(ARGC(a1), a1) == 0 && s.tg.tls);
+	unsetenv("DOCKER_TLS_VERIFY");
+	/* naming a file implies TLS */
+	check(load(ARGC(a2), a2) == 0 && s.tg.tls && s.tls_explicit);
+	check(strcmp(s.tlscert, "/c/cert.pem") == 0);
+	check(strcmp(s.tlsca, "/certs/ca.pem") == 0);
+	unlink(path);
+	/* the config file's keys; the host from the file */
+	check(file("{\"Host\":\"tcp://d:2376\",\"TLSVerify\":true,"
+	    "\"TLSCACert\":\"/f/ca.pem\"}") == 0);
+	unsetenv("DOCKER_CERT_PATH");
+	setenv("HOME", "/home/u", 1);
+	check(load(ARGC(a3), a3) == 0 && s.tg.kind == T_TCP && s.tg.tls);
+	check(strcmp(s.tg.host, "d") == 0 && strcmp(s.tlsca, "/f/ca.pem") == 0);
+	check(strcmp(s.tlscert, "/home/u/.docker/cert.pem") == 0);
+	unlink(path);
+	/* bad values: one line naming the file and the key */
+	check(file("{\"TLSVerify\":\"yes\"}") == 0);
+	check(load(ARGC(a3), a3) == -1 && strstr(err, "TLSVerify"));
+	unlink(path);
+	check(file("{\"TLSKey\":\"\"}") == 0);
+	check(load(ARGC(a3), a3) == -1 && strstr(err, "TLSKey"));
+	unlink(path);
+	return 0;
+}
+
 const struct unit_test opts_tests[] = {
+	UNIT(load_tls),
 	UNIT(sizes),
 	UNIT(sizes_bad),
 	UNIT(durations),
