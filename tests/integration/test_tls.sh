@@ -52,6 +52,9 @@ extendedKeyUsage = serverAuth" 365
 	    "subjectAltName = DNS:localhost,IP:127.0.0.1" -1
 	cert "$C/rsa" "$C/rsa/wrongname-cert.pem" "$C/rsa/server-key.pem" \
 	    "subjectAltName = DNS:docker.example,IP:10.9.9.9" 365
+	# the RSA client key in PKCS#1 (traditional) form; a CA bundle of two
+	openssl rsa -in "$C/rsa/key.pem" -traditional -out "$C/rsa/key-pkcs1.pem" 2>/dev/null
+	cat "$C/other/ca.pem" "$C/rsa/ca.pem" > "$C/bundle.pem"
 	# a folder with the CA only: no client certificate
 	mkdir -p "$C/onlyca" && cp "$C/rsa/ca.pem" "$C/onlyca/"
 	head -c 300 "$C/rsa/cert.pem" > "$C/truncated.pem"
@@ -105,6 +108,15 @@ s_rsa() {
 	t_eq "rsa, 127.0.0.1 (IP SAN), DOCKER_CERT_PATH: exit 0" 0 $?
 	TCL_ENV=
 	t_check "rsa, 127.0.0.1: deleted" gone "$a"
+	a=$(make_image tls-f:1 50)
+	tcl localhost --tlscacert "$C/bundle.pem" --tlscert "$C/rsa/cert.pem" \
+	    --tlskey "$C/rsa/key-pkcs1.pem" --once --quota 0 2> "$W/log"
+	t_eq "rsa: PKCS#1 key, CA file of two certificates: exit 0" 0 $?
+	t_check "rsa: PKCS#1 key: deleted" gone "$a"
+	t_check "rsa: the key files really differ in form" \
+	    grep -q "BEGIN RSA PRIVATE KEY" "$C/rsa/key-pkcs1.pem"
+	t_check "rsa: OpenSSL 3 wrote PKCS#8" grep -q "BEGIN PRIVATE KEY" "$C/rsa/key.pem"
+	t_check "ec: the key is SEC1" grep -q "BEGIN EC PRIVATE KEY" "$C/ec/key.pem"
 	# daemon mode: events over TLS drive the eviction
 	s=$(size_of tls-b:1)
 	make_image tls-d:1 50 >/dev/null; use_image tls-d:1
