@@ -50,7 +50,10 @@ apt-get $apt_o update -q >/dev/null
 # shellcheck disable=SC2086
 (cd "$work/src" && apt-get $apt_o source -q --download-only bearssl >/dev/null)
 dsc=$(ls "$work"/src/bearssl_*.dsc)
-dpkg-source -x "$dsc" "$work/bearssl" >/dev/null
+# (apt checked the files against the signed archive; dpkg-source cannot
+# check the maintainer's signature without his key, and says so: quiet)
+dpkg-source -x "$dsc" "$work/bearssl" >/dev/null 2>&1 ||
+	{ echo "bearssl.sh: dpkg-source -x $dsc failed" >&2; exit 1; }
 echo "building BearSSL $(basename "$dsc" .dsc) with musl-gcc"
 make -s -C "$work/bearssl" CC=musl-gcc LD=musl-gcc LDDLL=musl-gcc \
 	CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections" lib >/dev/null
