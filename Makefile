@@ -18,7 +18,9 @@ PROG = docker-cleaner
 SANFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 # make SANITIZE=1 [check]: clang and glibc, in build/san/ (the program is
-# build/san/docker-cleaner); a sanitizer report fails `make check`
+# build/san/docker-cleaner, without TLS). `make check SANITIZE=1` runs the
+# unit tests and the core and resilience tests on it, besides the plain
+# program's suite; a sanitizer report fails it
 SANITIZE = 0
 ifeq ($(SANITIZE),1)
 CC = clang
@@ -29,9 +31,9 @@ B = build/san
 PROG = $(B)/docker-cleaner
 TLS = 0
 SANDEPS = build/.sandeps
-CHECKENV = UNIT=$(B)/unit DC_REPO_ROOT=$(CURDIR)/$(B) \
-	DC_ENGINE_CACHE=$(CURDIR)/build/engines SAN_LOG=$(CURDIR)/$(B)/report \
-	ASAN_OPTIONS=log_path=$(CURDIR)/$(B)/report \
+CHECKDEPS = plain
+CHECKENV = UNIT=$(B)/unit SAN_PROG=$(CURDIR)/$(PROG) \
+	SAN_LOG=$(CURDIR)/$(B)/report ASAN_OPTIONS=log_path=$(CURDIR)/$(B)/report \
 	UBSAN_OPTIONS=log_path=$(CURDIR)/$(B)/report:print_stacktrace=1
 endif
 
@@ -95,8 +97,12 @@ $(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
 	    $(B)/conn_notls.o
 
 # unit tests, then integration tests against private real dockerds
-check: $(PROG) $(B)/unit notls
+check: $(PROG) $(B)/unit notls $(CHECKDEPS)
 	$(CHECKENV) NOTLS=$(CURDIR)/$(NOTLS) sh tests/run.sh
+
+# ./docker-cleaner as a plain `make` builds it (for SANITIZE=1)
+plain:
+	@$(MAKE) --no-print-directory SANITIZE=0 docker-cleaner
 
 # valgrind (memcheck) on the core and resilience integration runs: a glibc
 # build with debug information (build/vg/), run through a wrapper
@@ -146,4 +152,4 @@ bench: docker-cleaner
 clean:
 	rm -rf build docker-cleaner
 
-.PHONY: all bench check clean fuzz notls valgrind
+.PHONY: all bench check clean fuzz notls plain valgrind

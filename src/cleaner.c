@@ -38,6 +38,7 @@ static long long saved_at;	/* monotonic ms of the last save */
 
 static int first_pass = 1;	/* images listed now are tracked */
 static int incomplete;		/* use of some image is unaccounted for */
+static int trouble;		/* a request to the daemon failed */
 
 void
 cleaner_regions(void)
@@ -181,6 +182,14 @@ created(const struct event *ev, int live_ev)
 		incomplete = 1;
 		return;
 	} else if (resolve(ev->image, &img) < 0) {
+		if (d.status != 404 && ev->image[0]) {
+			/* not "no such image": a use we cannot place */
+			warn("image '%s': cannot look it up; a use is "
+			    "unaccounted for", san(s, sizeof s, ev->image,
+			    strlen(ev->image)));
+			incomplete = 1;
+			return;
+		}
 		/* a container gone, of an image gone or renamed */
 		dbg("container %s: image '%s' unknown; use not counted",
 		    ev->has_id ? id_hex(&ev->id, hex) : "?",
@@ -192,6 +201,18 @@ created(const struct event *ev, int live_ev)
 		state_dirty = 1;
 		dbg("image %s used at %lld", id_image(&img, hex), ev->time_ns);
 	}
+}
+
+/* a refused or failed request: logged; a failed one is trouble */
+static void
+failed(const char *what, const char *id)
+{
+	if (d.status == 0 || d.status >= 500)
+		trouble = 1;
+	if (d.status == 0)
+		warn("failed to %s %s: no reply", what, id);
+	else
+		warn("failed to %s %s: %d %s", what, id, d.status, d.msg);
 }
 
 static int
@@ -219,8 +240,7 @@ remove_ctr(const struct id *id)
 	} else if (removable()) {
 		dbg("container %s: already removed", hex);
 	} else {
-		warn("failed to remove container %s: %d %s", hex, d.status,
-		    d.msg);
+		failed("remove container", hex);
 	}
 }
 
@@ -258,16 +278,16 @@ delete_image(const struct id *id)
 			return;
 		}
 		if (d.status != 200) {
-			warn("image %s: cannot read its tags; not deleted", hex);
+			failed("read the tags of image", hex);
 			return;
 		}
 		/*
-		 * A reply too large to read: delete by ID alone. The daemon
-		 * refuses (409) if the image has several references, as it
-		 * does if a container uses it; nothing is forced.
+		 * A reply too large or malformed to read: delete by ID alone.
+		 * The daemon refuses (409) if the image has several
+		 * references, as it does if a container uses it.
 		 */
-		warn("image %s: its details are too large to read; deleting "
-		    "by ID only", hex);
+		warn("image %s: its details cannot be read (too large or "
+		    "malformed); deleting by ID only", hex);
 		ii.nrefs = 0;
 		ii.size = im ? im->size : -1;
 	}
@@ -283,8 +303,7 @@ delete_image(const struct id *id)
 	/* by ID, an image with several references is refused (409) */
 	for (i = 1; i < ii.nrefs; i++) {
 		if (docker_delete_image(&d, ii.refs[i]) < 0 && d.status != 404) {
-			warn("failed to remove image %s: untag: %d %s", hex,
-			    d.status, d.msg);
+			failed("untag image", hex);
 			return;
 		}
 	}
@@ -293,7 +312,7 @@ delete_image(const struct id *id)
 		    refs, ii.size, when);
 		inv_image_del(id);
 	} else {
-		warn("failed to remove image %s: %d %s", hex, d.status, d.msg);
+		failed("remove image", hex);
 	}
 }
 
@@ -484,13 +503,14 @@ reload(void)
 
 /*
  * Follow the live stream. Returns when it fails, when a new inventory is
- * due (resync interval, a lost event, changed host), or on stop.
+ * due (resync interval, a lost event, changed host), or on stop: 1 when
+ * the new inventory was planned, 0 otherwise.
  */
-static void
+static int
 follow_events(void)
 {
 	long long due = cur.resync_ms ? mono_ms() + cur.resync_ms : -1, left;
-	int was_incomplete = incomplete, r;
+	int was_incomplete = incomplete, planned = 0, r;
 	struct event ev;
 
 	info("listening for docker events");
@@ -503,18 +523,22 @@ follow_events(void)
 		    (left < 0 || left > 1000))
 			left = 1000;
 		live.conn.timeout_ms = (int)left;
+		live.conn.waited = WAIT_OK;
 		r = docker_events_next(&live, &ev);
 		if (stopping)
 			break;
-		if (r == JS_ERR && (errno == ETIMEDOUT || errno == EINTR)) {
+		if (r == JS_ERR && live.conn.waited != WAIT_OK) {
 			save_state(0);
-			if (reloading && reload())
-				break;
-			if (due >= 0 && mono_ms() >= due) {
-				info("periodic resync");
+			if (reloading && reload()) {
+				planned = 1;
 				break;
 			}
-			continue;	/* the stream is intact */
+			if (due >= 0 && mono_ms() >= due) {
+				info("periodic resync");
+				planned = 1;
+				break;
+			}
+			continue;	/* a timeout or a signal: still intact */
 		}
 		if (r == JS_END || r == JS_ERR) {
 			warn("event stream of %s ended", set->tg.text);
@@ -531,6 +555,7 @@ follow_events(void)
 			break;	/* take a new inventory */
 	}
 	docker_events_close(&live);
+	return planned;
 }
 
 static void
@@ -565,6 +590,10 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 			err("inventory incomplete; nothing deleted");
 			return 1;
 		}
+		if (trouble) {
+			err("some requests to %s failed", cur.tg.text);
+			return 1;
+		}
 		return 0;
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -575,15 +604,20 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 		start = mono_ms();
 		if (pass(1) == 0) {
 			save_state(0);
-			follow_events();
-			if (!stopping && !reloading)
-				continue;	/* a new inventory at once */
+			if (follow_events() && !stopping)
+				continue;	/* a planned new inventory */
 		}
 		if (stopping)
 			break;
-		/* a connection that lasted was a success: start over fast */
-		if (mono_ms() - start > RETRY_MAX_MS)
+		/*
+		 * A stream that lasted was a success: start over at once.
+		 * One that failed or lost an event at once is retried with a
+		 * growing delay, so a sick daemon gets no tight loop.
+		 */
+		if (mono_ms() - start > RETRY_MAX_MS) {
 			backoff = RETRY_MIN_MS;
+			continue;
+		}
 		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
 		warn("retrying %s in %ld ms", cur.tg.text, backoff + jitter);
 		sleep_ms(backoff + jitter);

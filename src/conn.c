@@ -30,29 +30,42 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* wait until c->fd is ready for events; 0, or -1 with errno set */
+/*
+ * Wait until c->fd is ready for events, for timeout_ms and within
+ * c->deadline; 0, or -1 with errno and c->waited set.
+ */
 static int
 wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 {
 	struct pollfd p = { c->fd, events, 0 };
-	long long end = mono_ms() + timeout_ms;
-	int r, left;
+	long long end = mono_ms() + timeout_ms, now;
+	int r, left, whole = 0;
 
+	if (c->deadline > 0 && (timeout_ms < 0 || c->deadline < end)) {
+		end = c->deadline;
+		whole = 1;
+		timeout_ms = end > mono_ms() ? (int)(end - mono_ms()) : 0;
+	}
+	c->waited = WAIT_OK;
 	for (;;) {
 		if (stopping || (reloading && c->idle)) {
+			c->waited = WAIT_SIGNAL;
 			errno = EINTR;
 			return -1;
 		}
-		left = timeout_ms < 0 ? -1 : (int)(end - mono_ms());
-		if (timeout_ms >= 0 && left < 0)
-			left = 0;
+		now = mono_ms();
+		left = timeout_ms < 0 ? -1 : end > now ? (int)(end - now) : 0;
 		r = poll(&p, 1, left);
 		if (r > 0)
 			return 0;
 		if (r == 0) {
-			if (!c->idle)
+			if (whole)
+				warn("%s: the reply took longer than %d ms in "
+				    "all", what, REPLY_DEADLINE_MS);
+			else if (!c->idle)
 				warn("%s: no answer within %d ms", what,
 				    timeout_ms);
+			c->waited = WAIT_TIMEOUT;
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -271,6 +284,7 @@ conn_open(const struct target *t, struct conn *c)
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	c->timeout_ms = REPLY_TIMEOUT_MS;
+	c->deadline = mono_ms() + REPLY_DEADLINE_MS;
 	c->read = fd_read;
 	c->write = fd_write;
 	c->close = fd_close;

@@ -10,8 +10,11 @@
 struct conn {
 	int fd;			/* for poll(); -1 when there is none */
 	int timeout_ms;		/* per read or write; -1 waits for ever */
+	long long deadline;	/* mono_ms() by which the whole reply must
+				   be in; 0 for none (the event stream) */
 	int idle;		/* a long-lived stream: a timeout is not logged,
 				   and a SIGHUP ends a wait (errno EINTR) */
+	int waited;		/* why the last wait gave up: WAIT_* */
 	void *ctx;		/* transport state (TLS, test data) */
 	/* >0 bytes moved, 0 end of stream (read only), -1 error (logged) */
 	ssize_t (*read)(struct conn *, void *, size_t);
@@ -20,6 +23,7 @@ struct conn {
 };
 
 enum { T_UNIX, T_TCP, T_TEST };
+enum { WAIT_OK, WAIT_TIMEOUT, WAIT_SIGNAL };	/* struct conn's waited */
 
 /* where the daemon is: parsed from --host or DOCKER_HOST */
 struct target {

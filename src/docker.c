@@ -522,6 +522,7 @@ docker_events_open(struct docker *d, struct evstream *es, const char *since,
 	}
 	if (!until) {
 		es->conn.timeout_ms = -1;	/* a quiet daemon is normal */
+		es->conn.deadline = 0;		/* and this reply never ends */
 		es->conn.idle = 1;
 	}
 	jstream_init(&es->js, JS_SEQ, es->win, sizeof es->win, body_reader,

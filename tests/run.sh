@@ -1,10 +1,12 @@
 #!/bin/sh
 # The whole test suite: unit tests, then the integration tests against each
-# engine (a private real dockerd each). Ends with one line
+# engine (a private real dockerd each), then the misbehaving-daemon tests
+# (tests/hostile: a fake dockerd, no engine). Ends with one line
 # "N passed, N failed" that adds up every part; exit 1 if anything failed.
 # ENGINES="20.10 28.5" by default; set it to run fewer. UNIT names the
-# unit-test binary (./build/unit); SAN_LOG, set by `make check SANITIZE=1`,
-# is where sanitizers write their reports (SAN_LOG.PID): each one fails.
+# unit-test binary (./build/unit). Set by `make check SANITIZE=1`: SAN_PROG,
+# the program built with sanitizers, and SAN_LOG, where they write their
+# reports (SAN_LOG.PID): each report fails.
 cd "$(dirname "$0")/.." || exit 2
 results=$(mktemp /tmp/dcresults.XXXXXX)
 trap 'rm -f "$results" "$results.json"' EXIT
@@ -33,6 +35,9 @@ for engine in $ENGINES; do
 		DC_RESULTS=$results bash "$t" "$engine" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
 	done
 done
+# misbehaving daemons: a fake dockerd, once (no engine needed)
+echo "# tests/hostile/test_hostile.sh"
+DC_RESULTS=$results bash tests/hostile/test_hostile.sh | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
 # the build without TLS (make TLS=0): the core tests once, and its refusal
 # of tcp:// hosts
 if [ -n "${NOTLS:-}" ] && [ -x "$NOTLS" ]; then
@@ -48,6 +53,15 @@ if [ -n "${NOTLS:-}" ] && [ -x "$NOTLS" ]; then
 		echo "fail notls-tcp" >> "$results"
 		echo "FAIL - TLS=0 build: tcp:// host: $msg"
 	fi
+fi
+# the sanitizer build (make check SANITIZE=1): the core and resilience
+# tests once more, with the program under ASan and UBSan
+if [ -n "${SAN_PROG:-}" ] && [ -x "$SAN_PROG" ]; then
+	for t in test_core test_resilience; do
+		echo "# ASan/UBSan build: $t $SAN_PROG"
+		DC=$SAN_PROG DC_RESULTS=$results bash "tests/integration/$t.sh" \
+		    "${ENGINES%% *}" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
+	done
 fi
 ip=$(grep -c '^pass ' "$results")
 if_=$(grep -c '^fail ' "$results")

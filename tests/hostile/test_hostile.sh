@@ -1,0 +1,540 @@
+#!/usr/bin/env bash
+# Misbehaving-daemon tests: docker-cleaner against tests/hostile/fakedockerd.py,
+# a fake dockerd that answers chosen requests with oversized heads, broken
+# chunking, huge or deeply nested elements, invalid UTF-8, NUL bytes,
+# truncated replies, replies dribbled a byte per 100 ms, or nothing at all.
+# No real dockerd is needed. Ends with one line "N passed, N failed";
+# DC_RESULTS (see tests/integration/lib.sh) gets every result.
+#
+# The cleaner under test is a copy built into build/hostile/ by the
+# Makefile's own rules (tests/hostile/build.mk) with REPLY_TIMEOUT_MS=2000,
+# so a silent daemon costs 2 s, not 60 (TLS=0: only unix sockets here). A
+# second copy, with gcc and glibc (the libc of make SANITIZE=1) in
+# build/hostile-glibc/, runs one daemon case where the libc matters.
+#
+# What every case checks, in --once mode (--quota 0, no state, empty config):
+#   - no hang: it ends within the case's bound (timeout kills it otherwise)
+#   - no crash: not killed by a signal
+#   - the exit status: 1 when the pass could not be completed; 0 only where
+#     the misbehaviour hit nothing the pass needs (each such case says why)
+#   - a warning or error line on stderr naming the problem
+#   - deletions: nothing it cannot account for (see bad_deletes), and
+#     never image A (in use by the running container C1) or the hostile
+#     element's image E
+#   - memory: the peak RSS stays under 2 MiB, whatever the reply's size
+# In daemon mode, a few cases: it keeps running, retries with a backoff
+# (not a busy loop), its RSS stays flat, and SIGTERM ends it with 0.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+. tests/integration/lib.sh
+
+PY=/usr/bin/python3
+FAKE=tests/hostile/fakedockerd.py
+DC=build/hostile/docker-cleaner
+DC_GLIBC=build/hostile-glibc/docker-cleaner
+MAXRSS_KB=2048		# peak RSS allowed to the cleaner, kB
+W=$(mktemp -d /tmp/dchostile.XXXXXX)
+SERVERS=()
+declare -A DPID DSRV DT0 DRSS0
+
+cleanup() {
+	local p
+	for p in "${DPID[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${SERVERS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+echo '{}' > "$W/empty.json"
+
+# --once after a deletion or removal whose reply could not be read (the
+# inventory was complete): the issue asks for exit 1, a failed pass
+FAILED_DELETE_RC=1
+
+# what the fake daemon and the measures need (python3: its standard
+# library; time: the peak RSS of each run)
+if ! "$PY" -c 'import argparse, json, socketserver' 2>/dev/null ||
+    ! [ -x /usr/bin/time ]; then
+	if ! _dc_apt_install python3 time; then
+		t_fail "install python3 and time" "apt-get failed"
+		t_summary
+		exit 1
+	fi
+fi
+
+# ---------------------------------------------------------------- build
+
+# the test copies: musl (the program as shipped) and glibc (the libc of the
+# SANITIZE=1 build), both with the short reply timeout
+build() {
+	local b=$1 out
+	shift
+	out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
+	    -f tests/hostile/build.mk SANITIZE=0 TLS=0 B="$b" PROG="$b/docker-cleaner" \
+	    "$@" "$b/docker-cleaner" 2>&1) || { echo "$out" | tail -n 20; return 1; }
+}
+if ! build build/hostile; then
+	t_fail "build the test copy of the cleaner" "make failed"
+	t_summary
+	exit 1
+fi
+HAVE_GLIBC=0
+if command -v gcc >/dev/null && build build/hostile-glibc CC=gcc LDFLAGS=; then
+	HAVE_GLIBC=1
+fi
+
+# ---------------------------------------------------------------- helpers
+
+# start_fake NAME SERVER-ARGS...: a fake dockerd on $W/NAME.sock, its
+# request log in $W/NAME.req; sets SRV_PID
+start_fake() {
+	local name=$1 i
+	shift
+	rm -f "$W/$name.sock"
+	: > "$W/$name.req"
+	"$PY" "$FAKE" --socket "$W/$name.sock" --log "$W/$name.req" "$@" \
+	    2> "$W/$name.srv" &
+	SRV_PID=$!
+	SERVERS+=("$SRV_PID")
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$W/$name.sock" ] && return 0
+		sleep 0.05
+	done
+	echo "# fakedockerd $name did not start:"
+	sed 's/^/#   /' "$W/$name.srv"
+	return 1
+}
+
+stop_fake() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# bad_deletes REQLOG WANT: what is wrong with the DELETEs of a request log
+# (nothing printed: all is well). WANT:
+#   none    no DELETE at all (the pass failed before its sweep)
+#   noimg   no image DELETE (the sweep of exited containers may run: a
+#           container listed as exited is accounted for)
+#   others  the hostile image E is unknown; the unused images C and D are
+#           still deleted
+#   full    what a complete pass deletes: container C2, images B (untag
+#           old:latest, then by ID), C and D
+#   byid    C and D deleted by ID, nothing untagged (no DELETE of a tag)
+#   keepB   container C2 could not be removed, so B is still in use: B is
+#           not touched; C is deleted
+#   any     only the rule for every case
+# Every case: A (in use by C1) and E, C3 (the hostile elements) never.
+bad_deletes() {
+	local req=$1 want=$2 p
+	local never='^DELETE .*(aaaaaaaa|/app(:|%)|eeeeeeee|/huge|/e:1|33333333)'
+	if grep -Eq "$never" "$req"; then
+		echo "deleted what is in use or unknown: $(grep -E "$never" "$req" | head -n 1 | cut -c1-70)"
+		return
+	fi
+	case $want in
+	none)
+		if grep -q '^DELETE ' "$req"; then
+			echo "sent $(grep -c '^DELETE ' "$req") DELETE, first $(grep '^DELETE ' "$req" | head -n 1 | cut -c1-60)"
+		fi
+		;;
+	noimg)
+		if grep -q '^DELETE /v1.41/images/' "$req"; then
+			echo "deleted images: $(grep '^DELETE /v1.41/images/' "$req" | cut -c22-36 | tr '\n' ' ')"
+		fi
+		;;
+	others)
+		for p in cccccccc dddddddd; do
+			if ! grep -q "^DELETE /v1.41/images/sha256:$p" "$req"; then
+				echo "image ${p:0:1} not deleted"
+				return
+			fi
+		done
+		;;
+	full)
+		for p in containers/22222222 images/sha256:dddddddd \
+		    images/old:latest images/sha256:bbbbbbbb images/sha256:cccccccc; do
+			if ! grep -q "^DELETE /v1.41/$p" "$req"; then
+				echo "no DELETE /v1.41/$p..."
+				return
+			fi
+		done
+		;;
+	byid)
+		if grep -Eq '^DELETE /v1.41/images/[^s]' "$req"; then
+			echo "untagged: $(grep -E '^DELETE /v1.41/images/[^s]' "$req" | head -n 1)"
+		elif ! grep -q '^DELETE /v1.41/images/sha256:cccccccc' "$req" ||
+		    ! grep -q '^DELETE /v1.41/images/sha256:dddddddd' "$req"; then
+			echo "C and D not both deleted by ID"
+		fi
+		;;
+	keepB)
+		if grep -Eq '^DELETE /v1.41/images/(old|sha256:bbbb)' "$req"; then
+			echo "B deleted while its container remains"
+		elif ! grep -q '^DELETE /v1.41/images/sha256:cccccccc' "$req"; then
+			echo "C not deleted"
+		fi
+		;;
+	esac
+}
+
+warns() { grep -Ec ' docker-cleaner\[[0-9]+\] (error|warning): ' "$1"; }
+
+# once ENDPOINT MODE RC DELETES WARN BOUND [SUFFIX] [-- CLEANER-ARGS...]
+#      [++ SERVER-ARGS...]
+#   one --once run against a fake dockerd whose ENDPOINT misbehaves as MODE
+#   RC       the expected exit status
+#   DELETES  see bad_deletes
+#   WARN     1: a warning or error line is required; 0: not required
+#   BOUND    seconds it may take; past that it is a hang (and killed)
+#   SUFFIX   added to the case's name
+once() {
+	local ep=$1 mode=$2 want=$3 del=$4 warn=$5 bound=$6 name=$1/$2
+	local t0 t1 rc msg ms mem f srv
+	local -a cargs=() sargs=()
+	shift 6
+	if [ $# -gt 0 ] && [ "$1" != -- ] && [ "$1" != ++ ]; then
+		name=$name/$1
+		shift
+	fi
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--)	shift
+			while [ $# -gt 0 ] && [ "$1" != ++ ]; do
+				cargs+=("$1")
+				shift
+			done ;;
+		++)	shift
+			sargs=("$@")
+			break ;;
+		esac
+	done
+	f=$W/${name//\//_}
+	if ! start_fake "${name//\//_}" --on "$ep" --mode "$mode" "${sargs[@]}"; then
+		t_fail "$name: fake dockerd" "did not start"
+		return
+	fi
+	srv=$SRV_PID
+	t0=$(date +%s%N)
+	timeout -k 2 "$bound" /usr/bin/time -f %M -o "$f.mem" \
+	    "$DC" --host "unix://$f.sock" --once --quota 0 --state-file "" \
+	    --config "$W/empty.json" "${cargs[@]}" > "$f.out" 2> "$f.err"
+	rc=$?
+	t1=$(date +%s%N)
+	stop_fake "$srv"
+	ms=$(((t1 - t0) / 1000000))
+	mem=$(tail -n 1 "$f.mem" 2>/dev/null | grep -E '^[0-9]+$')
+	printf '# %-30s rc=%-3s %5d ms  peak %4s kB  %2s warning/error lines  %s DELETE\n' \
+	    "$name" "$rc" "$ms" "${mem:-?}" "$(warns "$f.err")" \
+	    "$(grep -c '^DELETE ' "$f.req")"
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		t_fail "$name: ends within ${bound}s" "still running after ${bound}s (a hang)"
+	else
+		t_pass "$name: ends within ${bound}s"
+		if [ "$rc" -gt 128 ]; then
+			t_fail "$name: no crash" "killed by signal $((rc - 128))"
+		else
+			t_eq "$name: exit status" "$want" "$rc"
+		fi
+	fi
+	if [ "$warn" = 1 ]; then
+		if [ "$(warns "$f.err")" -gt 0 ]; then
+			t_pass "$name: logs the problem"
+		else
+			t_fail "$name: logs the problem" "no warning or error line on stderr"
+		fi
+	fi
+	msg=$(bad_deletes "$f.req" "$del")
+	if [ -z "$msg" ]; then
+		t_pass "$name: deletions ($del)"
+	else
+		t_fail "$name: deletions ($del)" "$msg"
+	fi
+	if [ -n "$mem" ] && [ "$mem" -gt "$MAXRSS_KB" ]; then
+		t_fail "$name: peak RSS under $MAXRSS_KB kB" "$mem kB"
+	elif [ -n "$mem" ]; then
+		t_pass "$name: peak RSS under $MAXRSS_KB kB"
+	fi
+}
+
+# ---------------------------------------------------------------- daemon mode
+# The daemon cases are started first and run while the --once cases do;
+# each is checked at the end, DAEMON_SECS at least after its start.
+DAEMON_SECS=10
+
+LOG_CAP=4000000		# bytes of a daemon case's log kept
+
+# d_start NAME BINARY [CLEANER-ARGS...] ++ SERVER-ARGS...
+d_start() {
+	local name=$1 bin=$2
+	local -a cargs=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != ++ ]; do
+		cargs+=("$1")
+		shift
+	done
+	shift
+	if ! start_fake "d_$name" "$@"; then
+		t_fail "daemon $name: fake dockerd" "did not start"
+		return
+	fi
+	DSRV[$name]=$SRV_PID
+	# stderr through head: a cleaner in a busy loop must not fill the disk
+	"$bin" --host "unix://$W/d_$name.sock" --quota 0 --state-file "" \
+	    --config "$W/empty.json" -v "${cargs[@]}" \
+	    2> >(stdbuf -o0 head -c "$LOG_CAP" > "$W/d_$name.err") > /dev/null &
+	DPID[$name]=$!
+	DT0[$name]=$(date +%s)
+}
+
+# proc_kb PID FIELD: VmRSS or VmHWM in kB
+proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+
+d_sample() {
+	local n
+	for n in "${!DPID[@]}"; do
+		DRSS0[$n]=$(proc_kb "${DPID[$n]}" VmRSS)
+	done
+}
+
+# d_check NAME EXPECT...: each EXPECT is one of
+#   retry    a failed pass is retried ("retrying" logged)
+#   nodel    no DELETE sent
+#   deleted  a complete pass happened in the end: image C deleted
+#   calm     no busy loop: at most 10 + one pass a second (passes counted
+#            as /_ping requests; the backoff allows far fewer), CPU time
+#            at most 1 s + 2%, and under 1 MB of log (-v)
+# and always: it keeps running, its memory stays flat (VmRSS grows by 64 kB
+# at most, VmHWM under MAXRSS_KB, or HWM_GLIBC_KB for the glibc build),
+# SIGTERM ends it with 0.
+HWM_GLIBC_KB=8192
+d_check() {
+	local name=$1 pid=${DPID[$1]:-} rss1 hwm cpu passes i rc e f=$W/d_$1
+	local secs maxhwm=$MAXRSS_KB logb
+	shift
+	[ -n "$pid" ] || return 0
+	while [ $(($(date +%s) - DT0[$name])) -lt "$DAEMON_SECS" ]; do
+		sleep 0.5
+	done
+	if ! kill -0 "$pid" 2>/dev/null; then
+		wait "$pid"
+		t_fail "daemon $name: keeps running" "exited with $?"
+		sed 's/^/#   /' "$f.err" | tail -n 5
+		unset "DPID[$name]"
+		stop_fake "${DSRV[$name]}"
+		return
+	fi
+	t_pass "daemon $name: keeps running"
+	secs=$(($(date +%s) - DT0[$name]))
+	case $name in *glibc*) maxhwm=$HWM_GLIBC_KB ;; esac
+	logb=$(wc -c < "$f.err")
+	rss1=$(proc_kb "$pid" VmRSS)
+	hwm=$(proc_kb "$pid" VmHWM)
+	cpu=$(cpu_ticks "$pid")
+	passes=$(grep -c '^GET /_ping' "$f.req")
+	printf '# daemon %-16s %3ss: %5s passes, %4s CPU ticks, %7s log bytes, VmRSS %s -> %s kB, VmHWM %s kB, %s DELETE\n' \
+	    "$name" "$secs" "$passes" "$cpu" "$logb" "${DRSS0[$name]}" "$rss1" \
+	    "$hwm" "$(grep -c '^DELETE ' "$f.req")"
+	if [ $((rss1 - DRSS0[$name])) -le 64 ] && [ "$hwm" -le "$maxhwm" ]; then
+		t_pass "daemon $name: memory flat"
+	else
+		t_fail "daemon $name: memory flat" "VmRSS ${DRSS0[$name]} -> $rss1 kB, VmHWM $hwm kB"
+	fi
+	for e in "$@"; do
+		case $e in
+		retry)
+			if grep -q "retrying" "$f.err"; then
+				t_pass "daemon $name: retries"
+			else
+				t_fail "daemon $name: retries" "no 'retrying' in its log"
+			fi ;;
+		nodel)
+			t_eq "daemon $name: no DELETE request" 0 "$(grep -c '^DELETE ' "$f.req")" ;;
+		deleted)
+			if grep -q '^DELETE /v1.41/images/sha256:cccccccc' "$f.req"; then
+				t_pass "daemon $name: recovers and cleans"
+			else
+				t_fail "daemon $name: recovers and cleans" "no complete pass"
+			fi ;;
+		calm)
+			if [ "$passes" -le $((10 + secs)) ] &&
+			    [ "$cpu" -le $((100 + 2 * secs)) ] &&
+			    [ "$logb" -le 1000000 ]; then
+				t_pass "daemon $name: no busy loop"
+			else
+				t_fail "daemon $name: no busy loop" "$passes passes, $cpu CPU ticks, $logb log bytes in ${secs}s"
+				grep -v ' info: ' "$f.err" | cut -c22- | sed 's/\[[0-9]*\]//' |
+				    sort | uniq -c | sort -rn | head -n 3 | sed 's/^/#   /'
+			fi ;;
+		esac
+	done
+	kill -TERM "$pid"
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		t_fail "daemon $name: SIGTERM ends it with 0" "still running 5 s after SIGTERM"
+		kill -KILL "$pid"
+		wait "$pid" 2>/dev/null
+	else
+		wait "$pid"
+		rc=$?
+		t_eq "daemon $name: SIGTERM ends it with 0" 0 "$rc"
+	fi
+	unset "DPID[$name]"
+	stop_fake "${DSRV[$name]}"
+}
+
+# every request silent: each pass fails after the 2 s reply timeout
+d_start silent "$DC" ++ --on all --mode silent
+# a listing that always breaks: quick failures, spaced by the backoff
+d_start images-overflow "$DC" ++ --on images --mode chunk-overflow
+# three broken container listings, then a sane daemon: it reconnects and
+# completes a pass
+d_start ctr-recovers "$DC" ++ --on containers --mode truncated --times 3
+# the followed /events stream breaks as soon as it is opened, while the
+# passes succeed: the cleaner reconnects, but not in a busy loop
+d_start live-cut "$DC" ++ --on live --mode truncated-chunk
+# the followed stream carries a 10 MB event: a lost event, so a new
+# inventory; not in a busy loop, and the memory does not grow
+d_start live-huge "$DC" ++ --on live --mode huge-element
+# a daemon that goes away 2.5 s after each stream opened, after one event;
+# with a state file, the stream's wait times out once (errno ETIMEDOUT)
+# before the end: the end must still be taken for an end, on musl and on
+# glibc (the libc of SANITIZE=1, whose logging leaves errno alone)
+d_start stream-end "$DC" --state-file "$W/state-musl" \
+    ++ --live-event --live-close 2.5
+if [ "$HAVE_GLIBC" = 1 ]; then
+	d_start stream-end-glibc "$DC_GLIBC" --state-file "$W/state-glibc" \
+	    ++ --live-event --live-close 2.5
+fi
+sleep 2
+d_sample
+
+# ---------------------------------------------------------------- --once
+#    ENDPOINT   MODE          RC DELETES WARN BOUND
+
+# the sane daemon: a complete pass, exit 0, nothing to warn about
+once all sane 0 full 0 5
+
+# /_ping: nothing else is asked when it fails. (Its body is never read, so
+# the chunking faults cannot reach the cleaner there.)
+for m in long-headers nul-head truncated-head close; do
+	once ping $m 1 none 1 5
+done
+once ping silent 1 none 1 6
+# invalid UTF-8 in a header value (obs-text): harmless, a complete pass
+once ping bad-utf8 0 full 0 5
+# ~55 bytes at 10 a second: slow but valid, every read well within the
+# reply timeout, so a complete pass
+once ping dribble 0 full 0 15
+# a header line that grows a byte per 100 ms for ever: no read waits as
+# long as REPLY_TIMEOUT_MS, yet the reply never ends; the cleaner must give
+# up within about its reply timeout (HTTP_HEAD_MAX would take 819 s)
+once ping dribble-endless 1 none 1 10
+
+# /images/json: a reply that cannot be read fails the pass (exit 1, and no
+# deletion: the inventory is incomplete)
+for m in long-headers chunk-endless chunk-ext-endless chunk-overflow \
+    nul-head truncated truncated-chunk truncated-eof truncated-head close; do
+	once images $m 1 none 1 5
+done
+once images silent 1 none 1 6
+# one unreadable element (10 MB, 10,000 deep, invalid UTF-8 or NUL in its
+# Id) is one unknown image E: not counted, not deleted, and no reason to
+# stop deleting the others: a complete pass (exit 0). (Were E used by a
+# container, the container listing would make the cleaner inspect it.)
+for m in huge-element deep-nesting bad-utf8 nul-body; do
+	once images $m 0 others 1 5
+done
+# an element that never ends, sent as fast as it is read: the reply is
+# endless, not silent; the cleaner must give up within about its reply
+# timeout, as for a dribble
+once images endless-element 1 none 1 10
+
+# /containers/json: a failed listing fails the pass. One unreadable
+# container is a container whose image is unknown: no image is deleted
+# (exit 1, "inventory incomplete"); the exited container C2, listed and
+# readable, may still be removed.
+for m in long-headers chunk-endless chunk-overflow nul-head truncated \
+    truncated-chunk truncated-eof close; do
+	once containers $m 1 none 1 5
+done
+once containers silent 1 none 1 6
+for m in huge-element deep-nesting bad-utf8 nul-body; do
+	once containers $m 1 noimg 1 5
+done
+
+# /events replay (since..until): a reply that cannot be read fails the pass
+for m in long-headers chunk-endless chunk-overflow nul-head truncated \
+    truncated-chunk truncated-eof close; do
+	once events $m 1 none 1 5
+done
+once events silent 1 none 1 6
+# one unreadable event (a create of C3, a container no longer listed) is
+# one lost use by a container that is gone; containers that exist are all
+# in the listing, so the pass goes on (exit 0), as for a create whose image
+# was since removed. But the loss must be logged.
+for m in huge-element deep-nesting nul-body; do
+	once events $m 0 full 1 5
+done
+# a readable event whose image reference is invalid UTF-8: it names no
+# image (404), like an image since removed; nothing to report
+once events bad-utf8 0 full 0 5
+
+# image inspect (the replay resolving tmp:1; then before each deletion, for
+# the image's references). No reply (a bad head, a close, silence): the
+# image is not deleted, and the pass did not do its work: --once exits 1.
+for m in long-headers nul-head close; do
+	once inspect $m "$FAILED_DELETE_RC" noimg 1 5
+done
+once inspect silent "$FAILED_DELETE_RC" noimg 1 12
+# A 200 reply whose body cannot be read, to the inspects by ID before each
+# deletion: the image is deleted by ID alone (the daemon refuses that for
+# B, which has two tags, and deletes C and D with their one reference);
+# nothing is untagged. The pass did its work as far as the daemon lets it:
+# exit 0.
+for m in chunk-overflow truncated huge-element deep-nesting nul-body; do
+	once idinspect $m 0 byid 1 5
+done
+# The same to every inspect, the replay's lookup of tmp:1 too: that use
+# cannot be placed, so nothing is deleted, and --once exits 1.
+for m in chunk-overflow truncated nul-body; do
+	once inspect $m 1 noimg 1 5
+done
+# invalid UTF-8 in a tag: tags are opaque, sent back %-encoded; complete
+once inspect bad-utf8 0 any 0 5
+# only the replay's inspect of tmp:1 fails, with a quota (4000) that keeps
+# one of B and C by last use: the use of C by the gone container cannot be
+# accounted for, so nothing may be deleted (else C, the most recently used,
+# goes and B stays)
+once inspect truncated 1 noimg 1 5 lru -- --quota 4000 ++ --times 1
+
+# DELETE /images: the request went out, its reply cannot be read: logged,
+# and the pass did not do its work (exit 1)
+for m in long-headers truncated-head nul-head; do
+	once delete $m "$FAILED_DELETE_RC" any 1 5
+done
+once delete silent "$FAILED_DELETE_RC" any 1 10
+# DELETE /containers: C2 is not known to be gone, so B (its image) stays
+for m in long-headers truncated-head; do
+	once rmctr $m "$FAILED_DELETE_RC" keepB 1 5
+done
+once rmctr silent "$FAILED_DELETE_RC" keepB 1 6
+
+# ---------------------------------------------------------------- daemon checks
+d_check silent retry nodel calm
+d_check images-overflow retry nodel calm
+d_check ctr-recovers retry deleted
+d_check live-cut calm
+d_check live-huge calm
+d_check stream-end calm
+d_check stream-end-glibc calm
+
+t_summary
