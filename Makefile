@@ -67,6 +67,7 @@ build/.sandeps: src/deps.sh
 
 build/bearssl/libbearssl.a: src/bearssl.sh build/.deps
 	sh src/bearssl.sh build/bearssl
+	@touch $@
 
 $(B)/conn_tls.o: build/bearssl/libbearssl.a
 
