@@ -28,6 +28,11 @@ _Static_assert(RETRY_MIN_MS >= 1 && RETRY_MIN_MS <= RETRY_MAX_MS,
 static struct id ids[IMAGE_MAX];	/* images to delete */
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 static struct image_info ii;
+static struct use {
+	struct id image;
+	long long t;
+} pend[CONTAINER_MAX];		/* uses by listed containers, to count */
+static size_t npend;
 static struct evstream live, replay;
 static struct docker d;
 static struct settings cur;	/* in force; replaced on SIGHUP */
@@ -130,7 +135,6 @@ static int
 list_ctr(void *ctx, const struct ctr_rec *r)
 {
 	char hex[ID_TEXT];
-	struct image *im;
 
 	(void)ctx;
 	if (!r->has_image) {
@@ -142,8 +146,13 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 		incomplete = 1;
 		return 0;
 	}
-	if ((im = track(&r->image)))
-		inv_used(im, r->created * 1000000000LL);
+	/*
+	 * The use counts once the listing is read: tracking an image may
+	 * need a request, and this reply is still being read on the same
+	 * connection.
+	 */
+	pend[npend].image = r->image;
+	pend[npend++].t = r->created * 1000000000LL;
 	return 0;
 }
 
@@ -372,6 +381,7 @@ static int
 pass(int follow)
 {
 	char since[32];
+	struct image *im;
 	long long t0;
 	size_t i, n;
 	int skipped;
@@ -389,10 +399,17 @@ pass(int follow)
 		goto fail;
 	inv_drop_unlisted();	/* images gone since the last pass */
 	inv_ctr_clear();
+	npend = 0;
 	if (docker_containers(&d, list_ctr, NULL, &skipped) < 0)
 		goto fail;
 	if (skipped)
 		incomplete = 1;
+	for (i = 0; i < npend; i++)
+		if ((im = track(&pend[i].image)))
+			inv_used(im, pend[i].t);
+	if ((n = inv_dropped()))
+		err("%zu images or containers not managed: the tables are "
+		    "full", n);
 	if (replay_history(t0) < 0)
 		goto fail;
 	first_pass = 0;

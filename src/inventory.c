@@ -1,4 +1,5 @@
 /* See LICENSE file for copyright and license details. */
+#include <limits.h>
 #include <stddef.h>
 
 #include "bounds.h"
@@ -15,20 +16,22 @@ _Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
 #define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
 #define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
 
-static struct image image_slots[IMAGE_SLOTS];
-static struct container ctr_slots[CONTAINER_SLOTS];
+static struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
+static struct container ctr_slots[CONTAINER_MAX];
+static unsigned image_index[IMAGE_SLOTS], ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
 static struct pitem items[IMAGE_MAX];
 static struct id scratch[IMAGE_MAX];
 static unsigned seq;		/* next image discovery number */
+static size_t dropped;		/* entries refused by a full table */
 
 void
 inv_init(void)
 {
 	idtab_init(&images, image_slots, sizeof image_slots[0], IMAGE_SLOTS,
-	    IMAGE_MAX);
+	    IMAGE_MAX, image_index);
 	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
-	    CONTAINER_MAX);
+	    CONTAINER_MAX, ctr_index);
 	seq = 0;
 }
 
@@ -46,8 +49,10 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 	int n;
 
 	if (!(im = idtab_put(&images, id, &n))) {
-		err("image table full (%d): image %s is not managed; raise "
-		    "IMAGE_MAX", IMAGE_MAX, id_image(id, hex));
+		if (dropped++ == 0)	/* then once a pass: inv_dropped() */
+			err("image table full (%d): image %s and any more are "
+			    "not managed; raise IMAGE_MAX", IMAGE_MAX,
+			    id_image(id, hex));
 		return NULL;
 	}
 	if (n) {
@@ -79,7 +84,7 @@ inv_unlist(void)
 {
 	size_t i;
 
-	for (i = 0; i < IMAGE_SLOTS; i++)
+	for (i = 0; i < images.count; i++)
 		image_slots[i].flags &= (unsigned char)~IMG_LISTED;
 }
 
@@ -88,7 +93,7 @@ inv_next_used(size_t *cursor, struct id *id, long long *t)
 {
 	struct image *im;
 
-	for (; *cursor < IMAGE_SLOTS; ++*cursor) {
+	for (; *cursor < images.count; ++*cursor) {
 		im = idtab_slot(&images, *cursor);
 		if (im && (im->flags & IMG_TRACKED) && im->last_used >= 0) {
 			*id = im->k.id;
@@ -106,9 +111,8 @@ inv_drop_unlisted(void)
 	size_t i, n = 0;
 
 	/* collect first: a deletion moves entries between slots */
-	for (i = 0; i < IMAGE_SLOTS; i++)
-		if (idtab_slot(&images, i) &&
-		    !(image_slots[i].flags & IMG_LISTED))
+	for (i = 0; i < images.count; i++)
+		if (!(image_slots[i].flags & IMG_LISTED))
 			scratch[n++] = image_slots[i].k.id;
 	for (i = 0; i < n; i++)
 		idtab_del(&images, &scratch[i]);
@@ -126,8 +130,9 @@ inv_ctr_add(const struct id *id, const struct id *image, int state)
 	struct container *c;
 
 	if (!(c = idtab_put(&ctrs, id, NULL))) {
-		err("container table full (%d): raise CONTAINER_MAX",
-		    CONTAINER_MAX);
+		if (dropped++ == 0)
+			err("container table full (%d): raise CONTAINER_MAX",
+			    CONTAINER_MAX);
 		return NULL;
 	}
 	c->image = *image;
@@ -153,7 +158,7 @@ inv_ctr_in_state(int state, struct id *out, size_t max)
 	struct container *c;
 	size_t i, n = 0;
 
-	for (i = 0; i < CONTAINER_SLOTS && n < max; i++)
+	for (i = 0; i < ctrs.count && n < max; i++)
 		if ((c = idtab_slot(&ctrs, i)) && c->state == state)
 			out[n++] = c->k.id;
 	return n;
@@ -164,17 +169,28 @@ inv_decide(long long quota, struct id *out, size_t *managed)
 {
 	struct container *c;
 	struct image *im;
+	long long total = 0;
 	size_t i, n = 0, k = 0;
 
-	for (i = 0; i < IMAGE_SLOTS; i++)
-		image_slots[i].flags &= (unsigned char)~IMG_INUSE;
-	for (i = 0; i < CONTAINER_SLOTS; i++)
+	for (i = 0; i < images.count; i++) {
+		im = &image_slots[i];
+		im->flags &= (unsigned char)~IMG_INUSE;
+		if (!(im->flags & IMG_TRACKED) || im->size < 0)
+			continue;
+		n++;
+		total = total > LLONG_MAX - im->size ? LLONG_MAX :
+		    total + im->size;
+	}
+	*managed = n;
+	if (total <= quota)
+		return 0;	/* all fits: no need to sort anything */
+	for (i = 0; i < ctrs.count; i++)
 		if ((c = idtab_slot(&ctrs, i)) &&
 		    (im = idtab_get(&images, &c->image)))
 			im->flags |= IMG_INUSE;
-	for (i = 0; i < IMAGE_SLOTS; i++) {
-		im = idtab_slot(&images, i);
-		if (!im || !(im->flags & IMG_TRACKED) || im->size < 0)
+	for (i = 0, n = 0; i < images.count; i++) {
+		im = &image_slots[i];
+		if (!(im->flags & IMG_TRACKED) || im->size < 0)
 			continue;
 		items[n].size = im->size;
 		items[n].last_used = im->last_used;
@@ -183,11 +199,19 @@ inv_decide(long long quota, struct id *out, size_t *managed)
 		items[n].idx = (unsigned)i;
 		n++;
 	}
-	*managed = n;
 	if (policy_decide(items, n, quota) == 0)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!items[i].keep)
 			out[k++] = image_slots[items[i].idx].k.id;
 	return k;
+}
+
+size_t
+inv_dropped(void)
+{
+	size_t n = dropped;
+
+	dropped = 0;
+	return n;
 }

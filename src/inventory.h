@@ -59,3 +59,8 @@ size_t inv_ctr_in_state(int state, struct id *out, size_t max);
  * of images considered.
  */
 size_t inv_decide(long long quota, struct id *out, size_t *managed);
+/*
+ * Entries a full table refused since the last call (the first of a run is
+ * logged when it happens; the caller logs the count).
+ */
+size_t inv_dropped(void);
