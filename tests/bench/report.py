@@ -1,0 +1,418 @@
+#!/usr/bin/python3
+"""Tables (markdown, on stdout) and the plot (DIR/plot.png, gnuplot) from a
+benchmark run's results in DIR (results.jsonl, evict.jsonl, sizes.json,
+engine.json, load.txt). Usage: report.py DIR"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+D = sys.argv[1]
+
+
+def load(name):
+    p = os.path.join(D, name)
+    if not os.path.exists(p):
+        return []
+    with open(p) as f:
+        return [json.loads(x) for x in f if x.strip()]
+
+
+R = load("results.jsonl")
+E = load("evict.jsonl")
+SIZES = (load("sizes.json") or [{}])[0]
+ENGINE = (load("engine.json") or [{}])[0].get("engine", "?")
+
+
+def runs(label, prog, mode):
+    return [r for r in R if r.get("label") == label and r.get("prog") == prog
+            and r.get("mode") == mode and "wall" in r]
+
+
+def med(label, prog, mode, field):
+    rs = [r[field] for r in runs(label, prog, mode) if r.get("ok", True)]
+    return statistics.median(rs) if rs else None
+
+
+def one(label, prog, mode):
+    for r in R:
+        if r.get("label") == label and r.get("prog") == prog and \
+                r.get("mode") == mode:
+            return r
+    return None
+
+
+def mib(kib):
+    return "-" if kib is None else "%.2f MiB" % (kib / 1024)
+
+
+def sec(s, digits=3):
+    return "-" if s is None else ("%%.%df s" % digits) % s
+
+
+def ratio(a, b):
+    return "-" if a is None or not b else "%.0f×" % (a / b) \
+        if a / b >= 10 else "%.2f×" % (a / b)
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return os.cpu_count(), cpu, platform.release()
+
+
+out = []
+p = out.append
+n, cpu, kernel = machine()
+p("Machine: %d cores (nproc), %s, Linux %s; engine: Docker %s (private "
+  "dockerd, vfs storage driver)." % (n, cpu, kernel, ENGINE))
+loadp = os.path.join(D, "load.txt")
+if os.path.exists(loadp):
+    with open(loadp) as f:
+        loads = [x.split()[-5] for x in f if x.strip()]
+    if loads:
+        p("Load average (1 min) at the steps of the run: %s." %
+          ", ".join(loads))
+p("")
+
+# 1. against the reference ------------------------------------------------
+real = sorted({r["images"] for r in R if r.get("label", "").startswith(
+    "dockerd-") and "wall" in r})
+p("### 1. Startup pass against the reference (real dockerd)")
+p("")
+p("Medians of the repetitions. Reference: until it logs \"Listening for "
+  "docker events\" (-vv), then killed; docker-cleaner: `--once` until it "
+  "exits, and the daemon mode until \"listening for docker events\" (-v).")
+p("")
+p("| images | containers | program | peak RSS | CPU (user+sys) | wall |")
+p("|---:|---:|---|---:|---:|---:|")
+for n in real:
+    lab = "dockerd-%d" % n
+    m = (runs(lab, "docker-cleaner", "once") or [{}])[0].get("containers",
+                                                             "?")
+    rows = [("reference", "daemon", "reference (Python)"),
+            ("docker-cleaner", "once", "docker-cleaner --once"),
+            ("docker-cleaner", "daemon", "docker-cleaner (daemon)")]
+    for prog, mode, name in rows:
+        if not runs(lab, prog, mode):
+            continue
+        p("| %d | %s | %s | %s | %s | %s |" % (
+            n, m, name, mib(med(lab, prog, mode, "rss_kib")),
+            sec(med(lab, prog, mode, "cpu")),
+            sec(med(lab, prog, mode, "wall"))))
+    if runs(lab, "reference", "daemon"):
+        for mode, name in (("once", "--once"), ("daemon", "daemon")):
+            p("| %d | %s | **reference ÷ docker-cleaner %s** | **%s** | "
+              "**%s** | **%s** |" % (
+                  n, m, name,
+                  ratio(med(lab, "reference", "daemon", "rss_kib"),
+                        med(lab, "docker-cleaner", mode, "rss_kib")),
+                  ratio(med(lab, "reference", "daemon", "cpu"),
+                        med(lab, "docker-cleaner", mode, "cpu")),
+                  ratio(med(lab, "reference", "daemon", "wall"),
+                        med(lab, "docker-cleaner", mode, "wall"))))
+p("")
+
+# 2. distance from the limit ----------------------------------------------
+p("### 2. Distance from the limit: the startup pass against a bare curl "
+  "fetch")
+p("")
+p("curl: one process fetching /_ping, /v1.41/images/json, "
+  "/v1.41/containers/json?all=1 and /v1.41/events?since=1&until=NOW over "
+  "one kept-alive connection. \"curl process\" is its wall time from fork "
+  "to exit, as docker-cleaner's is measured; \"curl transfers\" is the sum "
+  "of curl's own time_total of the four requests (no process start).")
+p("")
+p("| images | docker-cleaner --once | daemon mode | curl process | curl "
+  "transfers | --once ÷ curl process | --once ÷ curl transfers |")
+p("|---:|---:|---:|---:|---:|---:|---:|")
+for n in real:
+    lab = "dockerd-%d" % n
+    o = med(lab, "docker-cleaner", "once", "wall")
+    dm = med(lab, "docker-cleaner", "daemon", "wall")
+    c = med(lab, "curl", "fetch", "wall")
+    t = med(lab, "curl", "transfer", "wall")
+    p("| %d | %s | %s | %s | %s | %s | %s |" % (
+        n, sec(o, 4), sec(dm, 4), sec(c, 4), sec(t, 4), ratio(o, c),
+        ratio(o, t)))
+p("")
+
+# 3. event to deletion ----------------------------------------------------
+p("### 3. Event to deletion")
+p("")
+p("From a container's `destroy` event to the `delete` event of the image "
+  "its eviction removes (both `timeNano`, the daemon's clock), read from "
+  "the daemon's /events. \"direct\" is the harness itself sending the "
+  "DELETE as soon as it reads the destroy: the daemon's own floor.")
+p("")
+p("| program | daemon | evictions | median | p90 | worst | median over "
+  "the floor |")
+p("|---|---|---:|---:|---:|---:|---:|")
+floor = None
+for e in E:
+    if e["prog"] == "direct":
+        floor = e["median_ms"]
+for e in E:
+    name = {"direct": "direct (floor)", "reference": "reference (Python)"}.get(
+        e["prog"], e["prog"])
+    over = "-" if floor is None or e["prog"] == "direct" or \
+        e["median_ms"] is None else "+%.2f ms" % (e["median_ms"] - floor)
+    p("| %s | %s images | %d%s | %.2f ms | %.2f ms | %.2f ms | %s |" % (
+        name, e["label"].split("-")[-1], e["rounds"],
+        " (%d missed)" % e["misses"] if e["misses"] else "",
+        e["median_ms"], e["p90_ms"], e["max_ms"], over))
+p("")
+
+# 4. scale ------------------------------------------------------------------
+scale = sorted({r["images"] for r in R if r.get("label", "").startswith(
+    "replay-") and "wall" in r})
+progs = []
+for r in R:
+    if r.get("label", "").startswith("replay-") and "wall" in r and \
+            r["prog"] not in progs:
+        progs.append(r["prog"])
+p("### 4. Scale: startup pass against the replay server")
+p("")
+p("tests/bench/replay.py serves N synthetic images and 500 containers (on "
+  "the newest images; half exited) and 256 past create events. "
+  "docker-cleaner is the default build (IMAGE_MAX 4096); cap16384 and "
+  "cap131072 are the same sources built with -DIMAGE_MAX=16384 and "
+  "131072. Medians.")
+p("")
+p("| images | program | mode | peak RSS | CPU | wall | 'image table "
+  "full' lines |")
+p("|---:|---|---|---:|---:|---:|---:|")
+for n in scale:
+    lab = "replay-%d" % n
+    tf = one(lab, "docker-cleaner", "table-full-lines")
+    for prog in progs:
+        for mode in ("daemon", "once"):
+            if not runs(lab, prog, mode):
+                continue
+            ok = all(r.get("ok", True) and r.get("rc") in (0, 137)
+                     for r in runs(lab, prog, mode))
+            lines = tf["lines"] if tf and prog == "docker-cleaner" and \
+                mode == "once" else ""
+            p("| %d | %s | %s | %s | %s | %s | %s |" % (
+                n, prog, mode + ("" if ok else " (FAILED)"),
+                mib(med(lab, prog, mode, "rss_kib")),
+                sec(med(lab, prog, mode, "cpu")),
+                sec(med(lab, prog, mode, "wall")), lines))
+p("")
+p("RSS flatness (peak RSS, largest ÷ smallest over %s images):" %
+  " / ".join("{:,}".format(n) for n in scale))
+p("")
+
+
+def flat(prog, mode):
+    v = [med("replay-%d" % n, prog, mode, "rss_kib") for n in scale]
+    v = [x for x in v if x]
+    return v, (100 * (max(v) / min(v) - 1) if v else None)
+
+
+for prog in progs:
+    if prog == "reference":
+        continue
+    for mode in ("daemon", "once"):
+        v, spread = flat(prog, mode)
+        if v:
+            p("- %s, %s: %s → %.1f%% spread" % (
+                prog, mode, " / ".join(mib(x) for x in v), spread))
+v, _ = flat("reference", "daemon")
+if v:
+    p("- reference: %s" % " / ".join(mib(x) for x in v))
+p("")
+
+# 5. decision -------------------------------------------------------------
+dec = [r for r in R if r.get("mode") == "decision"]
+cg = {r["prog"]: r for r in R if r.get("mode") == "callgrind"}
+CGNAME = {"docker-cleaner": "cap4096"}
+
+
+def managed(prog, n):
+    cap = {"docker-cleaner": 4096, "cap4096": 4096}.get(prog)
+    if cap is None and prog.startswith("cap"):
+        cap = int(prog[3:])
+    return n if cap is None else min(cap, n)
+
+
+if dec:
+    dn = int(dec[0]["label"].split("-")[1])
+    p("### 5. One destroy-triggered decision at %s images" %
+      "{:,}".format(dn))
+    p("")
+    p("Daemon mode against the replay server, quota 1T (nothing is deleted, "
+      "so no daemon round trip is inside). \"create\": a live create event "
+      "→ the client's inspect of that container (the event path alone). "
+      "\"destroy+create\": a destroy event and at once a create event → "
+      "the inspect of the second container. Destroy handling = the "
+      "difference of the medians, in wall time (event written → request "
+      "received) and in the CPU time of the client (/proc/PID/schedstat, "
+      "insensitive to the load of the machine). Callgrind: instructions "
+      "inside inv_decide() per call, of which in musl's qsort() (a "
+      "smoothsort).")
+    p("")
+    p("| program | images managed | wall: create | wall: destroy+create "
+      "(worst) | **destroy handling, wall** | **destroy handling, CPU** | "
+      "callgrind: instructions per decision | of which qsort |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in dec:
+        c = cg.get(CGNAME.get(r["prog"], r["prog"]))
+        p("| %s | %s | %.3f ms | %.3f ms (%.2f ms) | **%.2f ms** | "
+          "**%.2f ms** | %s | %s |" % (
+              r["prog"], "{:,}".format(managed(r["prog"], dn)),
+              r["create_ms"], r["destroy_create_ms"],
+              r["destroy_create_max_ms"], r["decision_ms"],
+              r.get("decision_cpu_ms", float("nan")),
+              "%.2f M" % (c["ir_per_decision"] / 1e6) if c and
+              c["ir_per_decision"] else "-",
+              "%.0f%%" % (100 * c["qsort_share"]) if c and
+              c["qsort_share"] is not None else "-"))
+    p("")
+
+# 6. table full -----------------------------------------------------------
+tf = [r for r in R if r.get("label") == "table-full"]
+if tf:
+    p("### 6. Past the image table (IMAGE_MAX 4096), default build")
+    p("")
+    p("`--once --dry-run -vv` at %s images with a quota of about 1,000 "
+      "images, so that it must delete." % "{:,}".format(tf[0]["images"]))
+    p("")
+    p("| containers use | exit | images managed | would delete | of them "
+      "in use | of them past the table | 'table full' lines | first "
+      "warning |")
+    p("|---|---:|---:|---:|---:|---:|---:|---|")
+    for r in tf:
+        p("| %s | %d | %s | %d | %d | %d | %d | %s |" % (
+            "the newest images" if r["mode"] == "newest" else
+            "images spread over the list", r["rc"],
+            r["managed"] if r["managed"] is not None else "(pass failed)",
+            r["would_delete"], r["deleted_in_use"], r["deleted_untracked"],
+            r["table_full_lines"],
+            (r["errors"][0].split(": ", 1)[-1] if r["errors"] else "")
+            .replace("|", "\\|")))
+    p("")
+
+# 7. size -----------------------------------------------------------------
+p("### 7. Size")
+p("")
+p("| build | stripped size |")
+p("|---|---:|")
+for k, name in (("docker-cleaner", "./docker-cleaner (as `make` builds it)"),
+                ("tls0", "TLS=0"), ("tls1", "TLS=1")):
+    if k in SIZES:
+        p("| %s | %d bytes (%.1f KiB) |" % (name, SIZES[k], SIZES[k] / 1024))
+p("")
+
+# targets -----------------------------------------------------------------
+p("### Targets")
+p("")
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+lab = "dockerd-200"
+rr = med(lab, "reference", "daemon", "rss_kib")
+dr = med(lab, "docker-cleaner", "once", "rss_kib")
+if rr and dr:
+    p("- peak RSS ≥100× below the reference at 200 images: %.0f× (%s vs "
+      "%s): %s" % (rr / dr, mib(rr), mib(dr), verdict(rr / dr >= 100)))
+rc = med(lab, "reference", "daemon", "cpu")
+dc = med(lab, "docker-cleaner", "once", "cpu")
+if rc and dc:
+    p("- CPU of the startup pass ≥50× below: %.0f× (%s vs %s): %s" % (
+        rc / dc, sec(rc), sec(dc, 4), verdict(rc / dc >= 50)))
+lab = "dockerd-1000"
+o = med(lab, "docker-cleaner", "once", "wall")
+c = med(lab, "curl", "fetch", "wall")
+t = med(lab, "curl", "transfer", "wall")
+if o and c:
+    p("- startup wall ≤1.25× the bare curl fetch at 1,000 images: %.2f× the "
+      "curl process, %.2f× curl's transfer times: %s" % (
+          o / c, o / t if t else 0, verdict(o / c <= 1.25) +
+          ("" if o / t <= 1.25 else " against the curl process; "
+           "**missed** against the transfer times alone")))
+for r in dec:
+    if r["prog"] in ("docker-cleaner", "cap16384"):
+        n = int(r["label"].split("-")[1])
+        p("- one destroy-triggered decision < 1 ms at %s images, %s (manages "
+          "%s): %.2f ms CPU, %.2f ms wall: %s" % (
+              "{:,}".format(n), r["prog"], "{:,}".format(managed(r["prog"],
+                                                                 n)),
+              r.get("decision_cpu_ms", r["decision_ms"]), r["decision_ms"],
+              verdict(max(r.get("decision_cpu_ms", 0), r["decision_ms"]) <
+                      1)))
+for prog in progs:
+    if prog == "reference" or len(scale) < 2:
+        continue
+    (vd, sd), (vo, so) = flat(prog, "daemon"), flat(prog, "once")
+    if sd is None or so is None:
+        continue
+    p("- RSS flat (±10%%) from %s to %s images, %s: daemon mode %.1f%% "
+      "(%s), --once %.1f%% (%s)" % (
+          "{:,}".format(scale[0]), "{:,}".format(scale[-1]),
+          prog + (" (the fixed default config.h: the target)"
+                  if prog == "docker-cleaner" else " (for information)"),
+          sd, verdict(sd <= 10), so, verdict(so <= 10)))
+if "tls0" in SIZES:
+    p("- binary ≤96 KiB without TLS: %.1f KiB: %s" % (
+        SIZES["tls0"] / 1024, verdict(SIZES["tls0"] <= 96 * 1024)))
+if "tls1" in SIZES:
+    p("- binary ≤320 KiB with TLS: %.1f KiB: %s" % (
+        SIZES["tls1"] / 1024, verdict(SIZES["tls1"] <= 320 * 1024)))
+print("\n".join(out))
+
+# plot ----------------------------------------------------------------------
+data = os.path.join(D, "plot.dat")
+with open(data, "w") as f:
+    for idx, (prefix, series) in enumerate((
+            ("replay-", [("reference", "daemon"),
+                         ("docker-cleaner", "daemon"),
+                         ("cap131072", "daemon")]),
+            ("dockerd-", [("reference", "daemon"),
+                          ("docker-cleaner", "daemon")]))):
+        ns = scale if prefix == "replay-" else real
+        for prog, mode in series:
+            f.write("# %s%s %s\n" % (prefix, prog, mode))
+            for n in ns:
+                rss = med(prefix + str(n), prog, mode, "rss_kib")
+                wall = med(prefix + str(n), prog, mode, "wall")
+                if rss and wall:
+                    f.write("%d %f %f\n" % (n, rss / 1024, wall))
+            f.write("\n\n")
+gp = """
+set terminal pngcairo size 1200,640 font ",10" noenhanced
+set output '%(png)s'
+set multiplot layout 1,2 margins 0.07,0.98,0.25,0.92 spacing 0.08 title "docker-cleaner vs the reference: startup pass (until following events), 500 containers"
+set logscale xy
+set grid
+set key at screen 0.5,0.13 center center horizontal maxrows 3 width 2 box
+set xlabel "images"
+set xrange [100:200000]
+set ylabel "peak RSS (MiB)"
+set format y "%%g"
+plot '%(d)s' index 0 using 1:2 with linespoints lw 2 pt 7 title "reference (replay server)", \\
+     '' index 1 using 1:2 with linespoints lw 2 pt 5 title "docker-cleaner, IMAGE_MAX 4096 (replay)", \\
+     '' index 2 using 1:2 with linespoints lw 2 pt 9 title "docker-cleaner, IMAGE_MAX 131072 (replay)", \\
+     '' index 3 using 1:2 with points pt 6 ps 2 lc 1 title "reference (real dockerd)", \\
+     '' index 4 using 1:2 with points pt 4 ps 2 lc 2 title "docker-cleaner (real dockerd)"
+set ylabel "startup pass wall time (s)"
+unset key
+plot '%(d)s' index 0 using 1:3 with linespoints lw 2 pt 7 title "reference (replay server)", \\
+     '' index 1 using 1:3 with linespoints lw 2 pt 5 title "docker-cleaner, IMAGE_MAX 4096 (replay)", \\
+     '' index 2 using 1:3 with linespoints lw 2 pt 9 title "docker-cleaner, IMAGE_MAX 131072 (replay)", \\
+     '' index 3 using 1:3 with points pt 6 ps 2 lc 1 title "reference (real dockerd)", \\
+     '' index 4 using 1:3 with points pt 4 ps 2 lc 2 title "docker-cleaner (real dockerd)"
+unset multiplot
+""" % {"png": os.path.join(D, "plot.png"), "d": data}
+with open(os.path.join(D, "plot.gp"), "w") as f:
+    f.write(gp)
+subprocess.run(["gnuplot", os.path.join(D, "plot.gp")], check=False)
