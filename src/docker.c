@@ -275,24 +275,33 @@ image_elem(struct json *j, void *arg)
 	return w->cb(w->ctx, &r);
 }
 
+/* GET a listing (a JSON array) and hand each element to fn; 0 or -1 */
+static int
+listing(struct docker *d, const char *path, int (*fn)(struct json *, void *),
+    void *arg, int *skipped)
+{
+	int sk = 0, r;
+
+	*skipped = 0;
+	if (request(d, "GET", 1, "%s", path) < 0)
+		return -1;
+	if (d->status != 200) {
+		finish(d, 0);
+		warn("%s answered %d: %s", path, d->status, d->msg);
+		return -1;
+	}
+	r = each(d, JS_ARRAY, path, fn, arg, &sk);
+	*skipped += sk;
+	return finish(d, r == 0);
+}
+
 int
 docker_images(struct docker *d, int (*cb)(void *, const struct image_rec *),
     void *ctx, int *skipped)
 {
 	struct image_walk w = { cb, ctx, skipped };
-	int sk = 0, r;
 
-	*skipped = 0;
-	if (request(d, "GET", 1, "/images/json") < 0)
-		return -1;
-	if (d->status != 200) {
-		finish(d, 0);
-		warn("/images/json answered %d: %s", d->status, d->msg);
-		return -1;
-	}
-	r = each(d, JS_ARRAY, "/images/json", image_elem, &w, &sk);
-	*skipped += sk;
-	return finish(d, r == 0);
+	return listing(d, "/images/json", image_elem, &w, skipped);
 }
 
 static int
@@ -340,19 +349,8 @@ docker_containers(struct docker *d, int (*cb)(void *, const struct ctr_rec *),
     void *ctx, int *skipped)
 {
 	struct ctr_walk w = { cb, ctx, skipped };
-	int sk = 0, r;
 
-	*skipped = 0;
-	if (request(d, "GET", 1, "/containers/json?all=1") < 0)
-		return -1;
-	if (d->status != 200) {
-		finish(d, 0);
-		warn("/containers/json answered %d: %s", d->status, d->msg);
-		return -1;
-	}
-	r = each(d, JS_ARRAY, "/containers/json", ctr_elem, &w, &sk);
-	*skipped += sk;
-	return finish(d, r == 0);
+	return listing(d, "/containers/json?all=1", ctr_elem, &w, skipped);
 }
 
 struct one_arg {
