@@ -340,7 +340,36 @@ ties_by_discovery(void)
 	return 0;
 }
 
+/* the order is (last use, discovery), whatever the sort inside */
+static int
+sorted_order(void)
+{
+	static struct pitem it[IMAGE_MAX + 100];
+	size_t sizes[] = { 1, 2, 3, 17, 1000, IMAGE_MAX, IMAGE_MAX + 100 };
+	unsigned x = 12345;
+	size_t s, i, n;
+
+	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		n = sizes[s];
+		for (i = 0; i < n; i++) {
+			x = x * 1103515245 + 12345;
+			memset(&it[i], 0, sizeof it[i]);
+			it[i].last_used = (long long)(x >> 16) % 50 - 1;
+			it[i].seq = (unsigned)(n - i);	/* reversed: ties move */
+			it[i].size = 1;
+			it[i].idx = (unsigned)i;
+		}
+		policy_decide(it, n, 1LL << 40);
+		for (i = 1; i < n; i++)
+			check(it[i - 1].last_used < it[i].last_used ||
+			    (it[i - 1].last_used == it[i].last_used &&
+			    it[i - 1].seq < it[i].seq));
+	}
+	return 0;
+}
+
 const struct unit_test policy_tests[] = {
+	UNIT(sorted_order),
 	UNIT(last_use_is_max),
 	UNIT(has_and_del),
 	UNIT(one_image_always_kept),
