@@ -7,6 +7,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cleaner.sh"
 
+# openssl makes the certificates; python3 picks free ports and serves the
+# plain port
+_dc_apt_install openssl python3 ||
+    { t_fail "tls setup" "openssl or python3 not installable"; t_summary; exit 1; }
 C=$W/certs
 PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 PLAIN=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
