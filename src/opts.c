@@ -212,6 +212,14 @@ strkey(const char *key)
 }
 
 static struct jtok ctoks[CONFIG_TOKENS];
+
+/* the token at i as written in the file, sanitised, for a message */
+static void
+raw(const struct json *j, int i, char *out, size_t n)
+{
+	san(out, n, j->s + j->t[i].start,
+	    (size_t)(j->t[i].end - j->t[i].start));
+}
 static char cfgbuf[CONFIG_MAX + 1];	/* one byte more: too large */
 
 void
@@ -245,8 +253,7 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 	for (k = 1, m = 0; m < j.t[0].size; m++, k = json_skip(&j, k + 1)) {
 		val = k + 1;
 		if (json_str(&j, k, ks, sizeof ks, NULL) < 0)
-			san(ks, sizeof ks, j.s + j.t[k].start,
-			    (size_t)(j.t[k].end - j.t[k].start));
+			raw(&j, k, ks, sizeof ks);
 		if (strcmp(ks, "Quota") == 0) {
 			if (j.t[val].type == J_STRING) {
 				if (json_str(&j, val, v, sizeof v, NULL) < 0) {
@@ -265,8 +272,7 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 		} else if (strcmp(ks, "RemoveStoppedContainers") == 0) {
 			if (json_str(&j, val, v, sizeof v, NULL) < 0 ||
 			    mode_of(v) < 0) {
-				san(v, sizeof v, j.s + j.t[val].start,
-				    (size_t)(j.t[val].end - j.t[val].start));
+				raw(&j, val, v, sizeof v);
 				snprintf(err, errsz, "config file %s: "
 				    "RemoveStoppedContainers '%s' is not never, "
 				    "onexit or always", path, v);
@@ -303,8 +309,7 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 			if (j.t[val].type == J_STRING) {
 				if (json_str(&j, val, v, sizeof v, NULL) < 0 ||
 				    parse_duration(v, &q, &why) < 0) {
-					san(v, sizeof v, j.s + j.t[val].start,
-					    (size_t)(j.t[val].end - j.t[val].start));
+					raw(&j, val, v, sizeof v);
 					snprintf(err, errsz, "config file %s: "
 					    "ResyncInterval '%s': not a duration "
 					    "(a number with ms, s, m or h)", path, v);
@@ -326,8 +331,7 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 	}
 	return 0;
 badq:
-	san(v, sizeof v, j.s + j.t[val].start,
-	    (size_t)(j.t[val].end - j.t[val].start));
+	raw(&j, val, v, sizeof v);
 	snprintf(err, errsz, "config file %s: Quota '%s': %s", path, v, why);
 	return -1;
 }
