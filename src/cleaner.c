@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"
@@ -55,15 +56,6 @@ cleaner_regions(void)
 	    sizeof replay.http.rbuf);
 	hw_add("HTTP_RECV_MAX (requests)", d.http.rbuf, sizeof d.http.rbuf);
 	hw_add("REFS_BYTES", ii.buf, sizeof ii.buf);
-}
-
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void
@@ -152,7 +144,7 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 	 * connection.
 	 */
 	pend[npend].image = r->image;
-	pend[npend++].t = r->created * 1000000000LL;
+	pend[npend++].t = r->created;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"
@@ -330,6 +331,7 @@ ctr_elem(struct json *j, void *arg)
 {
 	struct ctr_walk *w = arg;
 	struct ctr_rec r;
+	long long t;
 
 	memset(&r, 0, sizeof r);
 	if (get_id(j, 0, "Id", &r.id) < 0) {
@@ -338,7 +340,9 @@ ctr_elem(struct json *j, void *arg)
 		return 0;
 	}
 	r.has_image = get_id(j, 0, "ImageID", &r.image) == 0;
-	if (json_int(j, json_get(j, 0, "Created"), &r.created) < 0)
+	/* Unix seconds; a later one is now, a missing or negative one 0 */
+	if (json_int(j, json_get(j, 0, "Created"), &t) < 0 ||
+	    (r.created = t_clamp(t, 1000000000LL, now_ns())) < 0)
 		r.created = 0;
 	r.state = state_of(j, json_get(j, 0, "State"));
 	return w->cb(w->ctx, &r);
@@ -568,7 +572,7 @@ event_of(struct json *j, struct event *ev)
 {
 	char s[REF_LEN];
 	size_t n;
-	long long t;
+	long long t, now;
 	int v, actor, attrs;
 
 	memset(ev, 0, sizeof *ev);
@@ -599,13 +603,15 @@ event_of(struct json *j, struct event *ev)
 	if (ev->type == EV_CONTAINER &&
 	    json_str(j, v, ev->image, sizeof ev->image, NULL) < 0)
 		ev->image[0] = '\0';
-	if (json_int(j, json_get(j, 0, "timeNano"), &ev->time_ns) < 0) {
-		if (json_int(j, json_get(j, 0, "time"), &t) < 0 || t < 0 ||
-		    t > 9000000000LL)
-			return -1;
-		ev->time_ns = t * 1000000000LL;
-	}
-	return 0;
+	/* timeNano, else time (seconds): a later one is now; negative, -1 */
+	now = now_ns();
+	if (json_int(j, json_get(j, 0, "timeNano"), &t) == 0 &&
+	    (ev->time_ns = t_clamp(t, 1, now)) >= 0)
+		return 0;
+	if (json_int(j, json_get(j, 0, "time"), &t) == 0 &&
+	    (ev->time_ns = t_clamp(t, 1000000000LL, now)) >= 0)
+		return 0;
+	return -1;
 }
 
 int

@@ -27,7 +27,7 @@ struct ctr_rec {
 	struct id id;
 	struct id image;
 	int has_image;		/* ImageID was present and readable */
-	long long created;	/* Unix seconds */
+	long long created;	/* ns since the epoch, at most now; 0 unknown */
 	int state;		/* CS_* */
 };
 
@@ -40,7 +40,7 @@ struct event {
 	struct id id;		/* Actor.ID when it is an ID */
 	int has_id;
 	char image[REF_LEN];	/* container events: the image as given */
-	long long time_ns;
+	long long time_ns;	/* ns since the epoch, in [0, now] */
 };
 
 /* an image as inspected: ID, size and its references (tags, digests) */

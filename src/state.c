@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "id.h"
 #include "log.h"
 #include "state.h"
@@ -46,7 +47,7 @@ scan(int fd, const char *path,
 	size_t n = 0, lineno = 0, records = 0;
 	ssize_t r;
 	struct id id;
-	long long t;
+	long long t, now = now_ns();
 	int i;
 
 	if (lseek(fd, 0, SEEK_SET) < 0)
@@ -68,7 +69,8 @@ scan(int fd, const char *path,
 			} else if (++records > IMAGE_MAX) {
 				goto bad;
 			} else if (fn) {
-				fn(ctx, &id, t);
+				/* a use from the future is a use now */
+				fn(ctx, &id, t_clamp(t, 1, now));
 			}
 			n = 0;
 		}

@@ -13,8 +13,9 @@
 
 /*
  * Read path and hand each record to fn. The whole file is checked before
- * any record is handed out. 0 done; 1 no such file; -1 unreadable,
- * truncated, corrupt or foreign (one warning logged).
+ * any record is handed out; a use later than now is handed out as now
+ * (a clock gone back, a corrupt file). 0 done; 1 no such file; -1
+ * unreadable, truncated, corrupt or foreign (one warning logged).
  */
 int state_load(const char *path,
     void (*fn)(void *ctx, const struct id *id, long long t), void *ctx);
