@@ -127,11 +127,21 @@ static int
 list_ctr(void *ctx, const struct ctr_rec *r)
 {
 	char hex[ID_TEXT];
+	struct container *c;
 
 	(void)ctx;
 	if (!r->has_image) {
 		warn("container %s: image unknown", id_hex(&r->id, hex));
 		incomplete = 1;
+		return 0;
+	}
+	/* a container listed again is the same container: one use */
+	if ((c = inv_ctr(&r->id))) {
+		if (!id_eq(&c->image, &r->image)) {
+			warn("container %s: listed twice with different images",
+			    id_hex(&r->id, hex));
+			incomplete = 1;
+		}
 		return 0;
 	}
 	if (!inv_ctr_add(&r->id, &r->image, r->state)) {
@@ -141,8 +151,15 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 	/*
 	 * The use counts once the listing is read: tracking an image may
 	 * need a request, and this reply is still being read on the same
-	 * connection.
+	 * connection. (One per container in the table: pend cannot fill
+	 * before it; if it did, a use would be lost.)
 	 */
+	if (npend >= sizeof pend / sizeof pend[0]) {
+		warn("container %s: no room to count its use",
+		    id_hex(&r->id, hex));
+		incomplete = 1;
+		return 0;
+	}
 	pend[npend].image = r->image;
 	pend[npend++].t = r->created;
 	return 0;
