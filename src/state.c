@@ -17,6 +17,7 @@ static const char magic[] = "docker-cleaner state 1";
 static int failing;	/* the last save failed: do not log again */
 
 #define LINE_MAX_ 128	/* longest valid line is 7 + 64 + 1 + 19 bytes */
+#define TMP_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
 
 /* one record line; 0 or -1 */
 static int
@@ -148,9 +149,16 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	else
 		snprintf(dir, sizeof dir, ".");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT && mkdir(dir, 0755) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/*
+	 * A new file, never through a symlink: whatever is at PATH.tmp (a
+	 * stale one, or a link planted there) is removed, and a link planted
+	 * again before the open makes it fail.
+	 */
+	if (unlink(tmp) < 0 && errno != ENOENT && errno != ENOTDIR)
+		goto fail;
+	fd = open(tmp, TMP_FLAGS, 0600);
+	if (fd < 0 && errno == ENOENT && mkdir(dir, 0700) == 0)
+		fd = open(tmp, TMP_FLAGS, 0600);
 	if (fd < 0)
 		goto fail;
 	n = (size_t)snprintf(buf, sizeof buf, "%s\n", magic);

@@ -7,8 +7,10 @@
  *	docker-cleaner state 1
  *	sha256:<64 hex digits> <last use, ns since the epoch>
  *
- * Written whole to PATH.tmp, synced, renamed over PATH, and the directory
- * synced: a reader sees the old file or the new one. Requires id.h.
+ * Written whole to PATH.tmp (a new file, mode 0600, never through a
+ * symlink; a missing folder is made, mode 0700), synced, renamed over
+ * PATH, and the directory synced: a reader sees the old file or the new
+ * one. Requires id.h.
  */
 
 /*

@@ -1,7 +1,8 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * The state file on disk, in a temporary folder: a use from the future is
- * read as a use now.
+ * read as a use now; the temporary file is never written through a
+ * symlink; the file is 0600 and a folder made for it 0700.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -79,6 +80,20 @@ collect(void *ctx, const struct id *id, long long t)
 	}
 }
 
+/* one record (image a at 5 s) to save */
+static int
+one(void *ctx, struct id *id, long long *t)
+{
+	int *left = ctx;
+
+	if (!*left)
+		return 0;
+	--*left;
+	id_parse(hexa, sizeof hexa - 1, id);
+	*t = 5000000000LL;
+	return 1;
+}
+
 /* a line from the future (LLONG_MAX ns, year 2262) is a use now */
 static int
 state_future_is_now(void)
@@ -104,7 +119,65 @@ state_future_is_now(void)
 	return 0;
 }
 
+/* a symlink planted at STATE.tmp: its target is untouched; 0600 */
+static int
+state_tmp_symlink(void)
+{
+	char path[128], tmp[128], victim[128], buf[16] = "";
+	struct stat st;
+	int left = 1, r, fd;
+	ssize_t n = -1;
+
+	check(tmpdir() == 0);
+	snprintf(path, sizeof path, "%s/state", dir);
+	snprintf(tmp, sizeof tmp, "%s/state.tmp", dir);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	umask(022);
+	r = put_file(victim, "keep me\n");
+	if (r == 0)
+		r = symlink("victim", tmp);
+	if (r == 0)
+		r = state_save(path, one, &left);
+	if ((fd = open(victim, O_RDONLY)) >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	if (r == 0)
+		r = lstat(path, &st);
+	rmdir_all();
+	check(r == 0);
+	check(n == 8 && memcmp(buf, "keep me\n", 8) == 0);
+	check(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600);
+	return 0;
+}
+
+/* a missing folder is made 0700, the file in it 0600 */
+static int
+state_new_folder(void)
+{
+	char path[128], sub[128];
+	struct stat sd, sf;
+	int left = 1, r;
+
+	check(tmpdir() == 0);
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	snprintf(path, sizeof path, "%s/sub/state", dir);
+	umask(022);
+	r = state_save(path, one, &left);
+	if (r == 0)
+		r = stat(sub, &sd);
+	if (r == 0)
+		r = stat(path, &sf);
+	rmdir_all();
+	check(r == 0);
+	check((sd.st_mode & 07777) == 0700);
+	check((sf.st_mode & 07777) == 0600);
+	return 0;
+}
+
 const struct unit_test state_tests[] = {
 	UNIT(state_future_is_now),
+	UNIT(state_tmp_symlink),
+	UNIT(state_new_folder),
 	{ NULL, NULL }
 };
