@@ -43,6 +43,7 @@ static int state_dirty;		/* uses changed since the state was saved */
 static long long saved_at;	/* monotonic ms of the last save */
 
 static int first_pass = 1;	/* images listed now are tracked */
+static int state_merged;	/* the state file was read (after a listing) */
 static int incomplete;		/* use of some image is unaccounted for */
 static int trouble;		/* a request to the daemon failed */
 
@@ -381,6 +382,32 @@ replay_history(long long until)
 	return 0;
 }
 
+/* a use from the state file, for an image the daemon has */
+static void
+load_use(void *ctx, const struct id *id, long long t)
+{
+	struct image *im;
+
+	(void)ctx;
+	if ((im = inv_image(id)))
+		inv_used(im, t);
+}
+
+/*
+ * Read the state file once, after the first listing of images: records of
+ * images the daemon does not have are dropped, so they never take room in
+ * the table from images it has.
+ */
+static void
+merge_state(void)
+{
+	if (state_merged || !set->state_file[0])
+		return;
+	state_merged = 1;
+	if (state_load(set->state_file, load_use, NULL) == 0)
+		info("state loaded from %s", set->state_file);
+}
+
 /*
  * The full pass: inventory, history, sweep, eviction. With follow, the
  * live stream is opened first, so nothing between the passes is missed.
@@ -407,6 +434,7 @@ pass(int follow)
 	if (docker_images(&d, list_image, NULL, &skipped) < 0)
 		goto fail;
 	inv_drop_unlisted();	/* images gone since the last pass */
+	merge_state();
 	inv_ctr_clear();
 	npend = 0;
 	if (docker_containers(&d, list_ctr, NULL, &skipped) < 0)
@@ -492,15 +520,6 @@ save_state(int now)
 	}
 }
 
-static void
-load_use(void *ctx, const struct id *id, long long t)
-{
-	struct image *im;
-
-	(void)ctx;
-	if ((im = inv_image_add(id, -1, 1, NULL)))
-		inv_used(im, t);
-}
 
 /* SIGHUP: read the settings again; a bad new config keeps the old one */
 static int
@@ -603,8 +622,6 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 	reload_fn = rl;
 	inv_init();
 	docker_init(&d, &cur.tg);
-	if (cur.state_file[0] && state_load(cur.state_file, load_use, NULL) == 0)
-		info("state loaded from %s", cur.state_file);
 	if (cur.once) {
 		if (pass(0) < 0) {
 			err("pass against %s failed; nothing more deleted",
