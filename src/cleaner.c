@@ -430,6 +430,7 @@ pass(int follow)
 	if (follow && docker_events_open(&d, &live, since, NULL) < 0)
 		return -1;
 	incomplete = 0;
+	inv_dropped();		/* what follows counts this pass's own */
 	inv_unlist();
 	if (docker_images(&d, list_image, NULL, &skipped) < 0)
 		goto fail;
@@ -444,11 +445,14 @@ pass(int follow)
 	for (i = 0; i < npend; i++)
 		if ((im = track(&pend[i].image)))
 			inv_used(im, pend[i].t);
-	if ((n = inv_dropped()))
-		err("%zu images or containers not managed: the tables are "
-		    "full", n);
 	if (replay_history(t0) < 0)
 		goto fail;
+	/* images or containers left out: their uses are unaccounted for */
+	if ((n = inv_dropped())) {
+		err("%zu images or containers not managed: the tables are "
+		    "full", n);
+		incomplete = 1;
+	}
 	first_pass = 0;
 	if (set->rsc == RSC_ALWAYS) {
 		info("checking for stopped containers");
