@@ -19,8 +19,9 @@ SANFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 # make SANITIZE=1 [check]: clang and glibc, in build/san/ (the program is
 # build/san/docker-cleaner, without TLS). `make check SANITIZE=1` runs the
-# unit tests and the core and resilience tests on it, besides the plain
-# program's suite; a sanitizer report fails it
+# unit tests and the core and resilience tests on it, and the hostile tests
+# on a sanitizer copy of their own, besides the plain program's suite; a
+# sanitizer report fails it
 SANITIZE = 0
 ifeq ($(SANITIZE),1)
 CC = clang

@@ -6,7 +6,8 @@
 # ENGINES="20.10 28.5" by default; set it to run fewer. UNIT names the
 # unit-test binary (./build/unit). Set by `make check SANITIZE=1`: SAN_PROG,
 # the program built with sanitizers, and SAN_LOG, where they write their
-# reports (SAN_LOG.PID): each report fails.
+# reports (SAN_LOG.PID): each report fails. (The hostile tests build their
+# own sanitizer copy then, and check its reports themselves.)
 cd "$(dirname "$0")/.." || exit 2
 results=$(mktemp /tmp/dcresults.XXXXXX)
 trap 'rm -f "$results" "$results.json"' EXIT
@@ -55,13 +56,18 @@ if [ -n "${NOTLS:-}" ] && [ -x "$NOTLS" ]; then
 	fi
 fi
 # the sanitizer build (make check SANITIZE=1): the core and resilience
-# tests once more, with the program under ASan and UBSan
+# tests once more, with the program under ASan and UBSan; and the
+# misbehaving-daemon tests against their own ASan/UBSan copy (each
+# sanitizer report fails its case)
 if [ -n "${SAN_PROG:-}" ] && [ -x "$SAN_PROG" ]; then
 	for t in test_core test_resilience; do
 		echo "# ASan/UBSan build: $t $SAN_PROG"
 		DC=$SAN_PROG DC_RESULTS=$results bash "tests/integration/$t.sh" \
 		    "${ENGINES%% *}" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
 	done
+	echo "# ASan/UBSan build: tests/hostile/test_hostile.sh"
+	HOSTILE_SAN=1 DC_RESULTS=$results bash tests/hostile/test_hostile.sh |
+	    sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
 fi
 ip=$(grep -c '^pass ' "$results")
 if_=$(grep -c '^fail ' "$results")

@@ -78,15 +78,48 @@ build() {
 	    -f tests/hostile/build.mk SANITIZE=0 TLS=0 B="$b" PROG="$b/docker-cleaner" \
 	    "$@" "$b/docker-cleaner" 2>&1) || { echo "$out" | tail -n 20; return 1; }
 }
-if ! build build/hostile; then
+# HOSTILE_SAN=1 (make check SANITIZE=1): every case runs against a third
+# copy, built with clang, ASan and UBSan (build/hostile-san/); a sanitizer
+# report fails the case, and the memory bounds (which ASan's shadow memory
+# would break) are not checked
+HOSTILE_SAN=${HOSTILE_SAN:-0}
+if [ "$HOSTILE_SAN" = 1 ]; then
+	DC=build/hostile-san/docker-cleaner
+	DC_GLIBC=$DC
+	SAN_REP=$W/san
+	export ASAN_OPTIONS=log_path=$SAN_REP
+	export UBSAN_OPTIONS=log_path=$SAN_REP:print_stacktrace=1
+	if ! build build/hostile-san SANITIZE=1; then
+		t_fail "build the sanitizer copy of the cleaner" "make failed"
+		t_summary
+		exit 1
+	fi
+elif ! build build/hostile; then
 	t_fail "build the test copy of the cleaner" "make failed"
 	t_summary
 	exit 1
 fi
 HAVE_GLIBC=0
-if command -v gcc >/dev/null && build build/hostile-glibc CC=gcc LDFLAGS=; then
+if [ "$HOSTILE_SAN" = 1 ]; then
+	HAVE_GLIBC=1	# the sanitizer copy is a glibc one
+elif command -v gcc >/dev/null && build build/hostile-glibc CC=gcc LDFLAGS=; then
 	HAVE_GLIBC=1
 fi
+
+# san_check NAME: with HOSTILE_SAN=1, a sanitizer report since the last
+# call fails NAME (the report is shown, then set aside)
+san_check() {
+	local f
+	[ "$HOSTILE_SAN" = 1 ] || return 0
+	for f in "$SAN_REP".*; do
+		[ -f "$f" ] || continue
+		t_fail "$1: no sanitizer report" "$(grep -m 1 -E 'ERROR|runtime error' "$f")"
+		head -n 30 "$f" | sed 's/^/#   /'
+		mv "$f" "$W/reported.${f##*.}"
+		return
+	done
+	t_pass "$1: no sanitizer report"
+}
 
 # ---------------------------------------------------------------- helpers
 
@@ -254,7 +287,9 @@ once() {
 	else
 		t_fail "$name: deletions ($del)" "$msg"
 	fi
-	if [ -n "$mem" ] && [ "$mem" -gt "$MAXRSS_KB" ]; then
+	if [ "$HOSTILE_SAN" = 1 ]; then
+		san_check "$name"
+	elif [ -n "$mem" ] && [ "$mem" -gt "$MAXRSS_KB" ]; then
 		t_fail "$name: peak RSS under $MAXRSS_KB kB" "$mem kB"
 	elif [ -n "$mem" ]; then
 		t_pass "$name: peak RSS under $MAXRSS_KB kB"
@@ -340,7 +375,9 @@ d_check() {
 	printf '# daemon %-16s %3ss: %5s passes, %4s CPU ticks, %7s log bytes, VmRSS %s -> %s kB, VmHWM %s kB, %s DELETE\n' \
 	    "$name" "$secs" "$passes" "$cpu" "$logb" "${DRSS0[$name]}" "$rss1" \
 	    "$hwm" "$(grep -c '^DELETE ' "$f.req")"
-	if [ $((rss1 - DRSS0[$name])) -le 64 ] && [ "$hwm" -le "$maxhwm" ]; then
+	if [ "$HOSTILE_SAN" = 1 ]; then
+		:	# ASan's shadow memory and quarantine: not measured
+	elif [ $((rss1 - DRSS0[$name])) -le 64 ] && [ "$hwm" -le "$maxhwm" ]; then
 		t_pass "daemon $name: memory flat"
 	else
 		t_fail "daemon $name: memory flat" "VmRSS ${DRSS0[$name]} -> $rss1 kB, VmHWM $hwm kB"
@@ -389,6 +426,7 @@ d_check() {
 	fi
 	unset "DPID[$name]"
 	stop_fake "${DSRV[$name]}"
+	san_check "daemon $name"
 }
 
 # every request silent: each pass fails after the 2 s reply timeout
