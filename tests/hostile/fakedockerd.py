@@ -298,7 +298,8 @@ def events(mode, query):
     """the replay: past events up to until, NDJSON"""
     until = float(query.get("until", ["0"])[0] or 0)
     lines = [jdump(ev) + b"\n" for ev in ST.history
-             if ev["time"] <= until]
+             if ev.get("time", 0) <= until or
+             ev in getattr(ST, "unfiltered", ())]
     ev = b'{"Type":"container","Action":"create","status":"create",' \
         b'"id":"%s","Actor":{"ID":"%s","Attributes":{"image":' \
         % (C3.encode(), C3.encode())
@@ -688,6 +689,44 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                       "Actor": {"ID": C1, "Attributes": {"image": "app:1"}},
                       "time": t // 10**9, "timeNano": t}) + b"\n"
 
+# ---- issue 9: tables and times
+# Options for the cases of issue 9 (tests/hostile/test_hostile.sh, the
+# section of the same name):
+#   --dup-container N    the container listing shows C1 N times in all
+#   --extra-images N     N more untagged images (after A..D), 100 bytes each
+#   --ctr-created V      the "Created" of every container (Unix seconds)
+#   --event-time V       the "time" of the history event of tmp:1 (a use
+#                        of C); "drop" leaves the field out
+#   --event-time-nano V  its "timeNano"; "drop" leaves the field out
+
+def issue9_args(ap):
+    ap.add_argument("--dup-container", type=int, default=0)
+    ap.add_argument("--extra-images", type=int, default=0)
+    ap.add_argument("--ctr-created", type=int)
+    ap.add_argument("--event-time")
+    ap.add_argument("--event-time-nano")
+
+
+def issue9_apply(a):
+    for i in range(a.extra_images):
+        ST.images.append({"Id": "sha256:%064x" % (0x9000 + i), "Size": 100,
+                          "Created": NOW - 100, "RepoTags": [],
+                          "RepoDigests": []})
+    if a.ctr_created is not None:
+        for c in ST.containers:
+            c["Created"] = a.ctr_created
+    if a.dup_container > 1:
+        c1 = ST.containers[0]
+        ST.containers[1:1] = [c1] * (a.dup_container - 1)
+    ev = ST.history[1]
+    if a.event_time is not None or a.event_time_nano is not None:
+        ST.unfiltered = [ev]    # sent by the replay whatever its time
+    for opt, key in ((a.event_time, "time"), (a.event_time_nano, "timeNano")):
+        if opt == "drop":
+            del ev[key]
+        elif opt is not None:
+            ev[key] = int(opt)
+
 
 def main():
     ap = argparse.ArgumentParser(description="a fake, hostile dockerd")
@@ -702,7 +741,9 @@ def main():
                     help="each live stream starts with a create of C1")
     ap.add_argument("--live-close", type=float, default=0,
                     help="close sane live streams after this many seconds")
+    issue9_args(ap)
     a = ap.parse_args()
+    issue9_apply(a)
     specs = list(a.rule)
     if a.mode:
         specs.append("%s:%s%s" % (a.on, a.mode, "" if a.times is None

@@ -575,4 +575,98 @@ d_check live-huge calm
 d_check stream-end calm
 d_check stream-end-glibc calm
 
+# ---- issue 9: tables and times
+# Each case failed before its fix. A listing that repeats a container must
+# not write past a table (item 1); times from the daemon or the state file
+# far in the future, or beyond what nanoseconds hold, are clamped to the
+# present when read, and never overflow (items 2, 3); state entries of
+# images the daemon lacks cannot crowd real images out of the table (item
+# 12); images beyond IMAGE_MAX make the inventory incomplete (item 18).
+
+# i9_time FILE C: the last use recorded in state file FILE for image C...C
+i9_time() {
+	awk -v id="sha256:$(printf '%064d' 0 | tr 0 "$2")" \
+	    '$1 == id { print $2 }' "$1" 2>/dev/null
+}
+
+# i9_within NAME FILE C LO HI: image C's time in FILE is in [LO, HI] ns
+i9_within() {
+	local t
+	t=$(i9_time "$2" "$3")
+	if [ -n "$t" ] && [ "$t" -ge "$4" ] && [ "$t" -le "$5" ]; then
+		t_pass "$1: last use of ${3} in range"
+	else
+		t_fail "$1: last use of ${3} in range" "${t:-none} not in [$4, $5]"
+	fi
+}
+
+# i9_run NAME CHECK... -- [++ SERVER-ARGS...]: a --once run with a quota that keeps
+# every image and a state file $W/i9_NAME.state (kept if it exists), then
+# each CHECK "C LO HI" (LO, HI: "t0"/"t1", the run's start and end in ns,
+# or "t0-S": S seconds before its start)
+i9_run() {
+	local name=$1 st=$W/i9_$1.state t0 t1 c lo hi
+	local -a checks=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		checks+=("$1")
+		shift
+	done
+	shift
+	t0=$(date +%s%N)
+	once all sane 0 any 0 10 "i9-$name" -- --quota 1G --state-file "$st" "$@"
+	t1=$(date +%s%N)
+	for c in "${checks[@]}"; do
+		set -- $c
+		lo=$2 hi=$3
+		case $lo in t0) lo=$t0 ;; t0-*) lo=$((t0 - ${lo#t0-} * 1000000000)) ;; esac
+		case $hi in t0) hi=$t0 ;; t1) hi=$t1 ;; esac
+		i9_within "i9-$name" "$st" "$1" "$lo" "$hi"
+	done
+}
+
+# item 1: C1 listed 30,000 times (once is enough to overflow the 4,096
+# uses of the table, by 1 MB): one container, the same outcome as a sane
+# listing (the same exit status, checked by once; the same DELETEs)
+once all sane 0 full 0 20 dup30000 ++ --dup-container 30000
+if [ "$(grep '^DELETE ' "$W/all_sane_dup30000.req")" = \
+    "$(grep '^DELETE ' "$W/all_sane.req")" ]; then
+	t_pass "all/sane/dup30000: the DELETEs of a listing without repeats"
+else
+	t_fail "all/sane/dup30000: the DELETEs of a listing without repeats" \
+	    "$(diff "$W/all_sane.req" "$W/all_sane_dup30000.req" | grep DELETE | head -n 3 | tr '\n' ' ')"
+fi
+
+# item 2: a container "Created" 9.3e12 s from now (x 1e9 overflows a long
+# long): its image A used now, not at a wrapped time; and an event's
+# timeNano of LLONG_MAX, its time of 9.3e12 s: the use of C now
+i9_run ctr-created "a t0 t1" "b t0 t1" -- ++ --ctr-created 9300000000000
+i9_run time-nano-max "c t0 t1" -- ++ --event-time-nano 9223372036854775807
+i9_run time-huge "c t0 t1" -- ++ --event-time 9300000000000 \
+    --event-time-nano drop
+# a negative timeNano is refused; the event's time (600 s ago) is used
+i9_run time-nano-neg "c t0-700 t0" -- ++ --event-time-nano -5
+
+# item 3: a state file with a use of B at LLONG_MAX ns (year 2262): B is
+# used now, not for ever
+printf 'docker-cleaner state 1\nsha256:%s 9223372036854775807\n' \
+    "$(printf '%064d' 0 | tr 0 b)" > "$W/i9_state-future.state"
+i9_run state-future "b t0 t1" --
+
+# item 12: a state file full of images the daemon does not have (IMAGE_MAX
+# of them, 4,096): the real images are all managed, a complete pass
+{
+	echo 'docker-cleaner state 1'
+	for ((i = 0; i < 4096; i++)); do
+		printf 'sha256:%064x %d\n' $((0x7000000 + i)) 1000000000
+	done
+} > "$W/i9_foreign.state"
+once all sane 0 full 0 10 state-foreign -- --state-file "$W/i9_foreign.state"
+
+# item 18: 5,000 images, more than the table's 4,096: the inventory is
+# incomplete, so no image is deleted and --once exits 1
+once all sane 1 noimg 1 20 images5000 ++ --extra-images 5000
+
+san_check "daemon cases and the rest"
+
 t_summary

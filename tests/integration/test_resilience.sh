@@ -91,6 +91,8 @@ s_lru_survives() {
 	t_check "lru: image used before the rollover kept" image_exists "$a"
 	t_check "lru: image used last kept" image_exists "$b"
 	t_check "lru: state file whole" state_valid "$W/state"
+	# root's file of what ran when: readable by root only
+	t_eq "lru: state file mode 0600" 600 "$(stat -c %a "$W/state")"
 }
 
 # kill -9 at random moments while the state is being written: the file
