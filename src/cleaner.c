@@ -156,15 +156,23 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 	return 0;
 }
 
-/* image ID of an image reference (a name or an ID); 0 or -1 */
+/*
+ * Image ID of an image reference (a name or an ID); 0 or -1. *arrived: when
+ * the image named got there at the latest (the later of its Created and
+ * LastTagTime), ns; -1 when unknown or ref is an ID.
+ */
 static int
-resolve(const char *ref, struct id *id)
+resolve(const char *ref, struct id *id, long long *arrived)
 {
+	struct image_head h;
+
+	*arrived = -1;
 	if (id_parse(ref, strlen(ref), id) == 0)
 		return 0;
-	if (!*ref || docker_inspect_image(&d, ref, &ii) < 0)
+	if (!*ref || docker_image_head(&d, ref, &h) < 0)
 		return -1;
-	*id = ii.id;
+	*id = h.id;
+	*arrived = h.created_ns > h.tagged_ns ? h.created_ns : h.tagged_ns;
 	return 0;
 }
 
@@ -172,10 +180,11 @@ resolve(const char *ref, struct id *id)
 static void
 created(const struct event *ev, int live_ev)
 {
-	char hex[ID_TEXT], s[80];
+	char hex[ID_TEXT], ihex[ID_TEXT], s[80];
 	struct container *c = ev->has_id ? inv_ctr(&ev->id) : NULL;
 	struct id img;
 	struct image *im;
+	long long arrived;
 
 	if (c) {
 		img = c->image;
@@ -190,7 +199,7 @@ created(const struct event *ev, int live_ev)
 		warn("container %s: cannot read it", id_hex(&ev->id, hex));
 		incomplete = 1;
 		return;
-	} else if (resolve(ev->image, &img) < 0) {
+	} else if (resolve(ev->image, &img, &arrived) < 0) {
 		if (d.status != 404 && ev->image[0]) {
 			/* not "no such image": a use we cannot place */
 			warn("image '%s': cannot look it up; a use is "
@@ -203,6 +212,14 @@ created(const struct event *ev, int live_ev)
 		dbg("container %s: image '%s' unknown; use not counted",
 		    ev->has_id ? id_hex(&ev->id, hex) : "?",
 		    san(s, sizeof s, ev->image, strlen(ev->image)));
+		return;
+	} else if (arrived > ev->time_ns) {
+		/* the name moved since: the use was of another image */
+		dbg("container %s: image '%s' is now %s, which got that name "
+		    "after the container was created; use not counted",
+		    ev->has_id ? id_hex(&ev->id, hex) : "?",
+		    san(s, sizeof s, ev->image, strlen(ev->image)),
+		    id_image(&img, ihex));
 		return;
 	}
 	if ((im = track(&img))) {

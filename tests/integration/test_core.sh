@@ -260,12 +260,34 @@ s_multi_tag_refused() {
 	dk rmi "$c" >/dev/null	# the child first: reset_daemon can then go on
 }
 
+# a removed container's use, known by name only (mv-x:1, then image X),
+# is not credited to Y, imported later under the same name: Y is unused
+# and goes, Z (used before) stays, with room for one image
+s_moved_tag_use() {
+	local x y z sz
+	reset_daemon
+	x=$(make_image mv-x:1 50)
+	dk tag mv-x:1 mv-keep:1		# X keeps a tag of its own
+	z=$(make_image mv-z:1 50)
+	use_image mv-z:1; sleep 0.05
+	use_image mv-x:1; sleep 1.1	# a use of X, by the name mv-x:1
+	y=$(make_image mv-x:1 50)	# Y arrives, and takes the name
+	sz=$(size_of mv-z:1)
+	cleaner --once --quota $((sz + sz / 2)) -vv 2> "$W/log"
+	t_eq "moved tag: exit 0" 0 $?
+	t_check "moved tag: the later image is not credited" \
+	    grep -q "image 'mv-x:1' is now $y, which got that name after" "$W/log"
+	t_check "moved tag: the later image, unused, deleted" gone "$y"
+	t_check "moved tag: the image used before it kept" image_exists "$z"
+	t_check "moved tag: the old image, untracked use, deleted" gone "$x"
+}
+
 # --- run ----------------------------------------------------------------
 start_engine
 for s in ${SCENARIOS:-s_lru_order s_in_use s_mru_kept s_removed_container_use s_multi_tag \
     s_stopped_always_once s_stopped_never s_stopped_onexit_daemon \
     s_event_eviction s_dry_run s_bad_input s_unreachable \
-    s_multi_tag_refused}; do
+    s_multi_tag_refused s_moved_tag_use}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
