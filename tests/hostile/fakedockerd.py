@@ -742,9 +742,14 @@ def main():
 #   moved-tag          the first inspect of B by ID is answered, then
 #                      old:latest moves to a new image F (a pull between
 #                      the cleaner's inspect and its untag)
+#   moved-use          tmp:1 names an image (C) created after the
+#                      history's create of the gone container CG on tmp:1
+#                      (NOW - 600): that use was of another image
+#   moved-use-tagtime  the same known by Metadata.LastTagTime (Created
+#                      old: a pull of an image built long ago)
 F = img_id("f")
 DELETION_CASES = ("multi-refusal", "multi-refusal-500", "multi-digest",
-                  "moved-tag")
+                  "moved-tag", "moved-use", "moved-use-tagtime")
 
 
 def take_deletion_case(argv):
@@ -805,6 +810,17 @@ def sane_reply(endpoint, rest, q, mode):
                        "forced) - image has dependent child images"
                        % B[7:19])
     r = base_sane_reply(endpoint, rest, q, mode)
+    if endpoint == "inspect" and ref == "tmp:1" and \
+            DELETION_CASE.startswith("moved-use") and r.status == 200:
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.5Z", time.gmtime())
+        unset = "0001-01-01T00:00:00Z"
+        obj = json.loads(r.body)
+        if DELETION_CASE == "moved-use":
+            obj["Created"] = now
+            obj["Metadata"] = {"LastTagTime": unset}
+        else:
+            obj["Metadata"] = {"LastTagTime": now}
+        r.body = jdump(obj) + b"\n"
     if endpoint == "inspect" and ref == B and \
             DELETION_CASE == "moved-tag" and not MOVED:
         with ST.lock:

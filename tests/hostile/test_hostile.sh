@@ -615,4 +615,26 @@ absent "$n" "$f.req" '^DELETE /v1.41/images/old(:|%3A)latest' "no DELETE of the 
 absent "$n" "$f.req" '^DELETE /v1.41/images/sha256:ffff' "no DELETE of the image it moved to"
 absent "$n" "$f.req" '^DELETE /v1.41/images/(old|sha256:bbbb)' "B not deleted in this pass"
 
+# moved use: the history's create of the gone container CG names tmp:1,
+# which now names an image (C) that arrived after it (by Created, or by
+# Metadata.LastTagTime): the use is not C's. With room for 4000 bytes
+# (A, 1000, in use), B (used by C2) is kept and C, unused, goes; had C
+# been credited, C (the most recent) would stay and B go
+for c in moved-use moved-use-tagtime; do
+	n=all/sane/$c
+	f=$W/${n//\//_}
+	once all sane 0 any 0 5 "$c" -- --quota 4000 -vv ++ --deletion-case "$c"
+	if grep -q "image 'tmp:1' is now $(printf 'sha256:%064d' 0 | tr 0 c), which got that name after" "$f.err"; then
+		t_pass "$n: the use is not credited (logged)"
+	else
+		t_fail "$n: the use is not credited (logged)" "no debug line for tmp:1"
+	fi
+	absent "$n" "$f.req" '^DELETE /v1.41/images/(old|sha256:bbbb)' "B, the used one, kept"
+	if grep -q "^DELETE /v1.41/images/sha256:cccc" "$f.req"; then
+		t_pass "$n: C, not used, deleted"
+	else
+		t_fail "$n: C, not used, deleted" "no DELETE of C"
+	fi
+done
+
 t_summary
