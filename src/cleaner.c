@@ -166,15 +166,23 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 	return 0;
 }
 
-/* image ID of an image reference (a name or an ID); 0 or -1 */
+/*
+ * Image ID of an image reference (a name or an ID); 0 or -1. *arrived: when
+ * the image named got there at the latest (the later of its Created and
+ * LastTagTime), ns; -1 when unknown or ref is an ID.
+ */
 static int
-resolve(const char *ref, struct id *id)
+resolve(const char *ref, struct id *id, long long *arrived)
 {
+	struct image_head h;
+
+	*arrived = -1;
 	if (id_parse(ref, strlen(ref), id) == 0)
 		return 0;
-	if (!*ref || docker_inspect_image(&d, ref, &ii) < 0)
+	if (!*ref || docker_image_head(&d, ref, &h) < 0)
 		return -1;
-	*id = ii.id;
+	*id = h.id;
+	*arrived = h.created_ns > h.tagged_ns ? h.created_ns : h.tagged_ns;
 	return 0;
 }
 
@@ -182,10 +190,11 @@ resolve(const char *ref, struct id *id)
 static void
 created(const struct event *ev, int live_ev)
 {
-	char hex[ID_TEXT], s[80];
+	char hex[ID_TEXT], ihex[ID_TEXT], s[80];
 	struct container *c = ev->has_id ? inv_ctr(&ev->id) : NULL;
 	struct id img;
 	struct image *im;
+	long long arrived;
 
 	if (c) {
 		img = c->image;
@@ -200,7 +209,7 @@ created(const struct event *ev, int live_ev)
 		warn("container %s: cannot read it", id_hex(&ev->id, hex));
 		incomplete = 1;
 		return;
-	} else if (resolve(ev->image, &img) < 0) {
+	} else if (resolve(ev->image, &img, &arrived) < 0) {
 		if (d.status != 404 && ev->image[0]) {
 			/* not "no such image": a use we cannot place */
 			warn("image '%s': cannot look it up; a use is "
@@ -213,6 +222,14 @@ created(const struct event *ev, int live_ev)
 		dbg("container %s: image '%s' unknown; use not counted",
 		    ev->has_id ? id_hex(&ev->id, hex) : "?",
 		    san(s, sizeof s, ev->image, strlen(ev->image)));
+		return;
+	} else if (arrived > ev->time_ns) {
+		/* the name moved since: the use was of another image */
+		dbg("container %s: image '%s' is now %s, which got that name "
+		    "after the container was created; use not counted",
+		    ev->has_id ? id_hex(&ev->id, hex) : "?",
+		    san(s, sizeof s, ev->image, strlen(ev->image)),
+		    id_image(&img, ihex));
 		return;
 	}
 	if ((im = track(&img))) {
@@ -280,14 +297,114 @@ refs_text(char *out, size_t n)
 	return out;
 }
 
-/* delete one image: each reference but one, then the ID */
+/*
+ * Which references of ii go by name before the delete by ID. Without
+ * force, the daemon deletes by ID only an image whose references are at
+ * most one tag and digests, all of one repository; it removes those with
+ * the image. Kept for that: the digests and one tag of one repository (the
+ * one with the digests, else the first). The other tags are untagged by
+ * name, which can be undone (POST tag); a digest reference cannot be made
+ * again, so digests of two repositories: -1, nothing to do.
+ */
+static int
+plan(unsigned char *keep)
+{
+	const char *kr = NULL;
+	size_t kn = 0, n;
+	int i, kind, tag_kept = 0;
+
+	for (i = 0; i < ii.nrefs; i++) {
+		n = docker_ref_repo(ii.refs[i], &kind);
+		if (kind == REF_TAG)
+			continue;
+		if (!kr) {
+			kr = ii.refs[i];
+			kn = n;
+		} else if (n != kn || memcmp(kr, ii.refs[i], n) != 0) {
+			return -1;
+		}
+	}
+	if (!kr && ii.nrefs) {
+		kr = ii.refs[0];
+		kn = docker_ref_repo(kr, &kind);
+	}
+	for (i = 0; i < ii.nrefs; i++) {
+		n = docker_ref_repo(ii.refs[i], &kind);
+		keep[i] = n == kn && memcmp(kr, ii.refs[i], n) == 0 &&
+		    (kind != REF_TAG || !tag_kept++);
+	}
+	return 0;
+}
+
+/*
+ * Does ref still name the image id (a pull may have moved it)? 0 yes,
+ * 1 gone (404), 2 another image's now, -1 unknown (logged).
+ */
+static int
+names(const char *ref, const struct id *id)
+{
+	char s[80];
+	struct image_head h;
+
+	if (docker_image_head(&d, ref, &h) == 0)
+		return id_eq(&h.id, id) ? 0 : 2;
+	if (d.status == 404)
+		return 1;
+	failed("look up", san(s, sizeof s, ref, strlen(ref)));
+	return -1;
+}
+
+/*
+ * Tag the image id again with the n references in refs, removed from it
+ * by this pass; one that names another image by now is left there.
+ */
+static void
+restore(const struct id *id, const char *const *refs, int n)
+{
+	char hex[ID_TEXT], s[80];
+	int i;
+
+	id_image(id, hex);
+	for (i = 0; i < n; i++) {
+		san(s, sizeof s, refs[i], strlen(refs[i]));
+		switch (names(refs[i], id)) {
+		case 0:
+			continue;
+		case 2:
+			warn("tag %s now names another image; not restored on "
+			    "image %s", s, hex);
+			continue;
+		case -1:
+			err("tag %s of image %s: not restored", s, hex);
+			trouble = 1;
+			continue;
+		}
+		if (docker_tag_image(&d, id, refs[i]) == 0) {
+			info("restored tag %s on image %s", s, hex);
+		} else if (d.status == 404) {
+			dbg("image %s: gone; tag %s not restored", hex, s);
+		} else {
+			failed("restore tag", s);
+			err("tag %s of image %s: not restored", s, hex);
+			trouble = 1;
+		}
+	}
+}
+
+/*
+ * Delete one image: its other tags by name (each confirmed to name it
+ * still), then by ID. When the daemon refuses the delete by ID, the tags
+ * removed are put back: the image stays whole.
+ */
 static void
 delete_image(const struct id *id)
 {
-	char hex[ID_TEXT], refs[320], when[32];
+	char hex[ID_TEXT], refs[320], when[32], s[80];
+	const char *gone[REFS_MAX];
+	unsigned char keep[REFS_MAX];
 	struct image *im = inv_image(id);
 	long long last = im ? im->last_used : -1;
-	int i;
+	int i, ngone = 0;
 
 	id_image(id, hex);
 	if (docker_inspect_image(&d, hex, &ii) < 0) {
@@ -312,6 +429,12 @@ delete_image(const struct id *id)
 	}
 	refs_text(refs, sizeof refs);
 	fmt_time(when, sizeof when, last);
+	if (plan(keep) < 0) {
+		warn("image %s (%s): digests of several repositories, which "
+		    "cannot be restored if the daemon refuses; not deleted",
+		    hex, refs);
+		return;
+	}
 	if (set->dry_run) {
 		printf("would delete image %s tags=%s size=%lld last_used=%s\n",
 		    hex, refs, ii.size, when);
@@ -319,19 +442,42 @@ delete_image(const struct id *id)
 		inv_image_del(id);	/* as if deleted, for what follows */
 		return;
 	}
-	/* by ID, an image with several references is refused (409) */
-	for (i = 1; i < ii.nrefs; i++) {
-		if (docker_delete_image(&d, ii.refs[i]) < 0 && d.status != 404) {
-			failed("untag image", hex);
+	for (i = 0; i < ii.nrefs; i++) {
+		if (keep[i])
+			continue;
+		san(s, sizeof s, ii.refs[i], strlen(ii.refs[i]));
+		switch (names(ii.refs[i], id)) {
+		case 1:
+			continue;	/* already gone */
+		case 2:
+			warn("image %s: tag %s names another image now (moved); "
+			    "image not deleted in this pass", hex, s);
+			restore(id, gone, ngone);
+			return;
+		case -1:
+			restore(id, gone, ngone);
 			return;
 		}
+		if (docker_delete_image(&d, ii.refs[i]) < 0) {
+			if (d.status == 404)
+				continue;
+			failed("untag image", hex);
+			restore(id, gone, ngone);
+			return;
+		}
+		gone[ngone++] = ii.refs[i];
 	}
 	if (docker_delete_image(&d, hex) == 0 || d.status == 404) {
 		info("removed image %s (%s), %lld bytes, last used %s", hex,
 		    refs, ii.size, when);
 		inv_image_del(id);
-	} else {
-		failed("remove image", hex);
+		return;
+	}
+	failed("remove image", hex);
+	if (ngone) {
+		/* refused, or no reply: the image stays, with every tag */
+		restore(id, gone, ngone);
+		trouble = 1;
 	}
 }
 

@@ -15,6 +15,7 @@
 #include "docker.h"
 #include "log.h"
 #include "hiwater.h"
+#include "util.h"
 
 _Static_assert(REPLY_WINDOW >= 1024 && EVENT_WINDOW >= 1024, "windows");
 _Static_assert(EVENT_WINDOW >= REF_LEN + 512,
@@ -56,9 +57,12 @@ host_header(const struct target *t)
 	return t->kind == T_UNIX ? "api.moby.localhost" : t->host;
 }
 
-/* %-encode an image reference for a path segment into out; 0 or -1 */
+/*
+ * %-encode s into out: for a path segment (an image reference, keeping
+ * ":/@"), or a query value (keep: NULL, only unreserved bytes); 0 or -1
+ */
 static int
-encode(char *out, size_t outsz, const char *s)
+encode_as(char *out, size_t outsz, const char *s, const char *keep)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t o = 0;
@@ -66,7 +70,8 @@ encode(char *out, size_t outsz, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~:/@", c)) {
+		    (c >= '0' && c <= '9') || strchr("-._~", c) ||
+		    (keep && strchr(keep, c))) {
 			if (o + 1 >= outsz)
 				return -1;
 			out[o++] = (char)c;
@@ -80,6 +85,12 @@ encode(char *out, size_t outsz, const char *s)
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+static int
+encode(char *out, size_t outsz, const char *s)
+{
+	return encode_as(out, outsz, s, ":/@");
 }
 
 /* connect, send, read the reply head into (c, h); 0 or -1 */
@@ -454,8 +465,10 @@ img_inspect(struct json *j, void *arg)
 	return 0;
 }
 
-int
-docker_inspect_image(struct docker *d, const char *ref, struct image_info *ii)
+/* GET /images/{ref}/json, its object read by fn; 0 or -1 */
+static int
+inspect(struct docker *d, const char *ref, int (*fn)(struct json *, void *),
+    void *arg)
 {
 	char enc[REF_LEN * 3];
 
@@ -467,9 +480,95 @@ docker_inspect_image(struct docker *d, const char *ref, struct image_info *ii)
 		return -1;
 	if (d->status != 200)
 		return finish(d, 0);
-	if (one(d, "image inspect", img_inspect, ii) < 0)
+	if (one(d, "image inspect", fn, arg) < 0)
 		return finish(d, 0);
 	return finish(d, 1);
+}
+
+int
+docker_inspect_image(struct docker *d, const char *ref, struct image_info *ii)
+{
+	return inspect(d, ref, img_inspect, ii);
+}
+
+/* an RFC 3339 time field: ns since 1970, or -1 (absent, unset, unreadable) */
+static long long
+get_time(struct json *j, int obj, const char *key)
+{
+	char s[64];
+	size_t n;
+	long long ns;
+
+	if (json_str(j, json_get(j, obj, key), s, sizeof s, &n) < 0 ||
+	    rfc3339_ns(s, n, &ns) < 0)
+		return -1;
+	return ns;
+}
+
+static int
+head_inspect(struct json *j, void *arg)
+{
+	struct image_head *h = arg;
+
+	if (get_id(j, 0, "Id", &h->id) < 0) {
+		warn("image inspect: no readable Id");
+		return -1;
+	}
+	h->created_ns = get_time(j, 0, "Created");
+	h->tagged_ns = get_time(j, json_get(j, 0, "Metadata"), "LastTagTime");
+	return 0;
+}
+
+int
+docker_image_head(struct docker *d, const char *ref, struct image_head *h)
+{
+	return inspect(d, ref, head_inspect, h);
+}
+
+size_t
+docker_ref_repo(const char *ref, int *kind)
+{
+	const char *at = strchr(ref, '@'), *colon = strrchr(ref, ':');
+
+	if (at) {
+		*kind = REF_DIGEST;
+		return (size_t)(at - ref);
+	}
+	if (colon && !strchr(colon, '/') && colon > ref && colon[1]) {
+		*kind = REF_TAG;
+		return (size_t)(colon - ref);
+	}
+	*kind = REF_OTHER;
+	return strlen(ref);
+}
+
+int
+docker_tag_image(struct docker *d, const struct id *id, const char *ref)
+{
+	char hex[ID_TEXT], repo[REF_LEN * 3], tag[REF_LEN * 3], r[REF_LEN];
+	size_t n;
+	int kind;
+
+	n = docker_ref_repo(ref, &kind);
+	d->status = 0;
+	d->msg[0] = '\0';
+	if (kind != REF_TAG || n >= sizeof r) {
+		warn("'%.60s' is no repo:tag reference", ref);
+		return -1;
+	}
+	memcpy(r, ref, n);
+	r[n] = '\0';
+	if (encode_as(repo, sizeof repo, r, NULL) < 0 ||
+	    encode_as(tag, sizeof tag, ref + n + 1, NULL) < 0) {
+		warn("image reference too long");
+		return -1;
+	}
+	if (request(d, "POST", 1, "/images/%s/tag?repo=%s&tag=%s",
+	    id_image(id, hex), repo, tag) < 0)
+		return -1;
+	if (d->status != 201 && d->status != 200)
+		return finish(d, 0);
+	return finish(d, http_drain(&d->http, NULL, 0) == 0);
 }
 
 int

@@ -52,6 +52,13 @@ struct image_info {
 	char buf[REFS_BYTES];
 };
 
+/* an image as inspected, without its references */
+struct image_head {
+	struct id id;
+	long long created_ns;	/* Created, ns since 1970; -1 unset/unreadable */
+	long long tagged_ns;	/* Metadata.LastTagTime; -1 unset/unreadable */
+};
+
 /* one open /events reply */
 struct evstream {
 	struct conn conn;
@@ -84,6 +91,20 @@ int docker_inspect_container(struct docker *d, const struct id *cid,
     struct id *image);
 int docker_inspect_image(struct docker *d, const char *ref,
     struct image_info *ii);
+/* the ID and times of the image ref names; as docker_inspect_image */
+int docker_image_head(struct docker *d, const char *ref,
+    struct image_head *h);
+/*
+ * POST /images/{id}/tag?repo=REPO&tag=TAG: ref (repo:tag) names the image
+ * id again, moved from any other image. 0, or -1 with d->status, d->msg.
+ */
+int docker_tag_image(struct docker *d, const struct id *id, const char *ref);
+/*
+ * The repository of an image reference: its length in ref, and *kind:
+ * REF_TAG (repo:tag), REF_DIGEST (repo@sha256:...) or REF_OTHER.
+ */
+enum { REF_OTHER, REF_TAG, REF_DIGEST };
+size_t docker_ref_repo(const char *ref, int *kind);
 /* DELETE without force. 0, or -1 with d->status and d->msg */
 int docker_delete_image(struct docker *d, const char *ref);
 int docker_remove_container(struct docker *d, const struct id *cid);

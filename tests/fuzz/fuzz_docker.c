@@ -1,8 +1,9 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * The Engine API calls of docker.c and the reply shapes they walk: /_ping
- * headers, image and container lists, image and container inspect, image
- * and container deletion, and /events. The input is one reply; every call
+ * headers, image and container lists, image and container inspect (and an
+ * image's head: ID and times), tagging, image and container deletion, and
+ * /events. The input is one reply; every call
  * is made against it, each on a fresh connection (a T_TEST target and
  * conn_test_open) that reads the input cut at input-derived points and
  * swallows the request. What the calls hand out is checked for bounds.
@@ -102,6 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct target t;
 	struct id cid, image;
+	struct image_head h;
 	const char *ref = "demo:1", *pin;
 	int skipped;
 
@@ -139,6 +141,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ii.nrefs > 0)
 			ref = ii.refs[fz_below(&fz, (unsigned)ii.nrefs)];
 	}
+	check_docker();
+	/* the lookups before an untag and of a name in the history */
+	h.created_ns = h.tagged_ns = -2;
+	if (docker_image_head(&d, ref, &h) == 0)
+		FZ_CHECK(h.created_ns >= -1 && h.tagged_ns >= -1);
+	check_docker();
+	/* a tag put back after a refused delete */
+	(void)docker_tag_image(&d, &cid, ref);
 	check_docker();
 	(void)docker_inspect_container(&d, &cid, &image);
 	check_docker();

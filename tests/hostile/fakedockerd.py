@@ -767,5 +767,118 @@ def main():
             pass
 
 
+# ---- issue 9: deletion safety
+# Images with several references: the tags the cleaner removes by name
+# must come back when the delete by ID is refused, and a tag that a pull
+# moved to another image must not be deleted. Served besides the above:
+#   POST /v1.41/images/REF/tag?repo=R&tag=T   R:T names the image REF
+#                                             (moved from any other), 201
+# and --deletion-case CASE (taken from the command line before main()
+# reads it) sets one of these up:
+#   multi-refusal      B is tagged old:1 and other:1 (two repositories);
+#                      its DELETE by ID is refused: 409 "image has
+#                      dependent child images" (as for a child image)
+#   multi-refusal-500  the same refused with 500, as Podman does
+#   multi-digest       B has digests in two repositories (old@, other@)
+#   moved-tag          the first inspect of B by ID is answered, then
+#                      old:latest moves to a new image F (a pull between
+#                      the cleaner's inspect and its untag)
+#   moved-use          tmp:1 names an image (C) created after the
+#                      history's create of the gone container CG on tmp:1
+#                      (NOW - 600): that use was of another image
+#   moved-use-tagtime  the same known by Metadata.LastTagTime (Created
+#                      old: a pull of an image built long ago)
+F = img_id("f")
+DELETION_CASES = ("multi-refusal", "multi-refusal-500", "multi-digest",
+                  "moved-tag", "moved-use", "moved-use-tagtime")
+
+
+def take_deletion_case(argv):
+    """remove --deletion-case CASE from argv; the case or "" """
+    if "--deletion-case" not in argv:
+        return ""
+    i = argv.index("--deletion-case")
+    if i + 1 >= len(argv) or argv[i + 1] not in DELETION_CASES:
+        sys.exit("fakedockerd: --deletion-case needs one of " +
+                 ",".join(DELETION_CASES))
+    case = argv[i + 1]
+    del argv[i:i + 2]
+    return case
+
+
+DELETION_CASE = take_deletion_case(sys.argv)
+MOVED = []      # set once old:latest has moved
+base_classify, base_sane_reply = classify, sane_reply
+
+
+def tag_image(ref, q):
+    repo, tag = q.get("repo", [""])[0], q.get("tag", ["latest"])[0]
+    name = repo + ":" + tag
+    with ST.lock:
+        im = ST.image(ref)
+        if not im:
+            return err(404, "No such image: " + ref)
+        if not repo:
+            return err(400, "repository name must have at least one "
+                       "component")
+        for other in ST.images:
+            if name in other["RepoTags"]:
+                other["RepoTags"].remove(name)
+        im["RepoTags"].append(name)
+    return Reply(201, b"", ctype=None)
+
+
+def classify(method, path):
+    u = urllib.parse.urlsplit(path)
+    parts = u.path.split("/")
+    if method == "POST" and len(parts) > 4 and parts[1].startswith("v") \
+            and parts[2] == "images" and parts[-1] == "tag":
+        return "tag", "/".join(parts[3:-1]), urllib.parse.parse_qs(u.query)
+    return base_classify(method, path)
+
+
+def sane_reply(endpoint, rest, q, mode):
+    ref = unquote(rest) if rest is not None else None
+    if endpoint == "tag":
+        return tag_image(ref, q)
+    if endpoint == "delete" and ref in (B, B[7:]) and \
+            DELETION_CASE.startswith("multi-refusal"):
+        with ST.lock:
+            present = ST.image(B) is not None
+        if present:
+            status = 500 if DELETION_CASE.endswith("500") else 409
+            return err(status, "conflict: unable to delete %s (cannot be "
+                       "forced) - image has dependent child images"
+                       % B[7:19])
+    r = base_sane_reply(endpoint, rest, q, mode)
+    if endpoint == "inspect" and ref == "tmp:1" and \
+            DELETION_CASE.startswith("moved-use") and r.status == 200:
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.5Z", time.gmtime())
+        unset = "0001-01-01T00:00:00Z"
+        obj = json.loads(r.body)
+        if DELETION_CASE == "moved-use":
+            obj["Created"] = now
+            obj["Metadata"] = {"LastTagTime": unset}
+        else:
+            obj["Metadata"] = {"LastTagTime": now}
+        r.body = jdump(obj) + b"\n"
+    if endpoint == "inspect" and ref == B and \
+            DELETION_CASE == "moved-tag" and not MOVED:
+        with ST.lock:
+            im = ST.image(B)
+            im["RepoTags"].remove("old:latest")
+            ST.images.append({"Id": F, "Size": 6000, "Created": NOW,
+                              "RepoTags": ["old:latest"],
+                              "RepoDigests": []})
+        MOVED.append(1)
+    return r
+
+
+if DELETION_CASE.startswith("multi-refusal"):
+    ST.images[1]["RepoTags"] = ["old:1", "other:1"]
+elif DELETION_CASE == "multi-digest":
+    ST.images[1]["RepoDigests"] = ["old@sha256:" + "1" * 64,
+                                   "other@sha256:" + "2" * 64]
+
 if __name__ == "__main__":
     main()

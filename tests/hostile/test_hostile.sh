@@ -667,6 +667,106 @@ once all sane 0 full 0 10 state-foreign -- --state-file "$W/i9_foreign.state"
 # incomplete, so no image is deleted and --once exits 1
 once all sane 1 noimg 1 20 images5000 ++ --extra-images 5000
 
+# ---- issue 9: deletion safety
+# Images with several references (fakedockerd.py --deletion-case): the
+# cleaner untags B's tags of other repositories by name, each confirmed
+# first to name B still, then deletes B by ID. Refused, it tags B again
+# with what it removed; a tag that moved to another image is not deleted.
+BHEX=sha256:$(printf 'b%.0s' {1..64})
+
+# in_order REQLOG LINE...: each request line present, in this order
+# (nothing printed: all is well)
+in_order() {
+	local req=$1 prev=0 n l
+	shift
+	for l in "$@"; do
+		n=$(grep -n -F -x -- "$l" "$req" | head -n 1 | cut -d: -f1)
+		if [ -z "$n" ] || [ "$n" -le "$prev" ]; then
+			echo "no '$l' after line $prev"
+			return
+		fi
+		prev=$n
+	done
+}
+
+# absent NAME REQLOG PATTERN WHY: no request line matches PATTERN
+absent() {
+	if grep -Eq -- "$3" "$2"; then
+		t_fail "$1: $4" "sent $(grep -E -- "$3" "$2" | head -n 1 | cut -c1-70)"
+	else
+		t_pass "$1: $4"
+	fi
+}
+
+# multi-tag refusal: B (old:1, other:1) is refused by ID (child images:
+# 409; Podman: 500) after other:1 was untagged: other:1 comes back, B is
+# left whole, and the pass is not a success
+for c in multi-refusal multi-refusal-500; do
+	n=all/sane/${c/refusal/tag-refusal}
+	f=$W/${n//\//_}
+	once all sane "$FAILED_DELETE_RC" others 1 5 "${c/refusal/tag-refusal}" \
+	    -- -v ++ --deletion-case "$c"
+	msg=$(in_order "$f.req" "GET /v1.41/images/other:1/json" \
+	    "DELETE /v1.41/images/other:1" "DELETE /v1.41/images/$BHEX" \
+	    "POST /v1.41/images/$BHEX/tag?repo=other&tag=1")
+	if [ -z "$msg" ]; then
+		t_pass "$n: the untagged tag is put back"
+	else
+		t_fail "$n: the untagged tag is put back" "$msg"
+	fi
+	absent "$n" "$f.req" '^DELETE /v1.41/images/old' "the kept tag old:1 is left to the delete by ID"
+	if grep -q "restored tag other:1 on image $BHEX" "$f.err" &&
+	    grep -q "warning: failed to remove image $BHEX" "$f.err"; then
+		t_pass "$n: logs the refusal and the restored tag"
+	else
+		t_fail "$n: logs the refusal and the restored tag" \
+		    "$(grep -E 'restored|remove image' "$f.err" | head -n 2 | cut -c1-90)"
+	fi
+done
+
+# digests of two repositories: an ID delete would need old@ and other@
+# gone first, and a digest cannot be put back: B is not touched at all
+n=all/sane/multi-digest
+once all sane 0 others 1 5 multi-digest ++ --deletion-case multi-digest
+absent "$n" "$W/${n//\//_}.req" '^DELETE /v1.41/images/(old|other|sha256:bbbb)' "B not touched"
+
+# moved tag: old:latest names a new image F by the time the cleaner would
+# untag it from B: it is looked up, found moved, and neither it nor F nor
+# B is deleted (B waits for the next pass); C and D still go
+n=all/sane/moved-tag
+f=$W/${n//\//_}
+once all sane 0 others 1 5 moved-tag ++ --deletion-case moved-tag
+if grep -q -F -x "GET /v1.41/images/old:latest/json" "$f.req"; then
+	t_pass "$n: the tag is looked up before its DELETE"
+else
+	t_fail "$n: the tag is looked up before its DELETE" "no GET of old:latest"
+fi
+absent "$n" "$f.req" '^DELETE /v1.41/images/old(:|%3A)latest' "no DELETE of the moved tag"
+absent "$n" "$f.req" '^DELETE /v1.41/images/sha256:ffff' "no DELETE of the image it moved to"
+absent "$n" "$f.req" '^DELETE /v1.41/images/(old|sha256:bbbb)' "B not deleted in this pass"
+
+# moved use: the history's create of the gone container CG names tmp:1,
+# which now names an image (C) that arrived after it (by Created, or by
+# Metadata.LastTagTime): the use is not C's. With room for 4000 bytes
+# (A, 1000, in use), B (used by C2) is kept and C, unused, goes; had C
+# been credited, C (the most recent) would stay and B go
+for c in moved-use moved-use-tagtime; do
+	n=all/sane/$c
+	f=$W/${n//\//_}
+	once all sane 0 any 0 5 "$c" -- --quota 4000 -vv ++ --deletion-case "$c"
+	if grep -q "image 'tmp:1' is now $(printf 'sha256:%064d' 0 | tr 0 c), which got that name after" "$f.err"; then
+		t_pass "$n: the use is not credited (logged)"
+	else
+		t_fail "$n: the use is not credited (logged)" "no debug line for tmp:1"
+	fi
+	absent "$n" "$f.req" '^DELETE /v1.41/images/(old|sha256:bbbb)' "B, the used one, kept"
+	if grep -q "^DELETE /v1.41/images/sha256:cccc" "$f.req"; then
+		t_pass "$n: C, not used, deleted"
+	else
+		t_fail "$n: C, not used, deleted" "no DELETE of C"
+	fi
+done
+
 san_check "daemon cases and the rest"
 
 t_summary

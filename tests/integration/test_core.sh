@@ -231,11 +231,63 @@ s_unreachable() {
 	t_eq "unreachable: SIGTERM exits 0" 0 $?
 }
 
+# ---- issue 9: deletion safety
+
+# an image tagged in two repositories whose delete by ID is refused (it
+# has a child image: `docker commit` of a container made from it): the
+# tag the cleaner untagged first is put back, so it keeps both tags
+s_multi_tag_refused() {
+	local p c k
+	reset_daemon
+	p=$(make_image mtr-p:1 50)
+	dk tag mtr-p:1 other/mtr-p:1
+	k=$(create_ctr mtr-p:1)
+	c=$(dk commit "$k" mtr-c:1)
+	dk rm "$k" >/dev/null
+	use_image mtr-c:1	# the child is the most recently used: kept
+	cleaner --once --quota 0 -v 2> "$W/log"
+	t_eq "multi-tag refused: exit 1 (not deleted)" 1 $?
+	t_check "multi-tag refused: child image kept" image_exists "$c"
+	t_check "multi-tag refused: image kept" image_exists "$p"
+	t_eq "multi-tag refused: mtr-p:1 still names it" "$p" \
+	    "$(dk image inspect -f '{{.Id}}' mtr-p:1 2>&1)"
+	t_eq "multi-tag refused: other/mtr-p:1 still names it" "$p" \
+	    "$(dk image inspect -f '{{.Id}}' other/mtr-p:1 2>&1)"
+	t_check "multi-tag refused: restore logged" \
+	    grep -q "info: restored tag .*mtr-p:1 on image $p" "$W/log"
+	t_check "multi-tag refused: refusal logged" \
+	    grep -q "warning: failed to remove image $p: 409" "$W/log"
+	dk rmi "$c" >/dev/null	# the child first: reset_daemon can then go on
+}
+
+# a removed container's use, known by name only (mv-x:1, then image X),
+# is not credited to Y, imported later under the same name: Y is unused
+# and goes, Z (used before) stays, with room for one image
+s_moved_tag_use() {
+	local x y z sz
+	reset_daemon
+	x=$(make_image mv-x:1 50)
+	dk tag mv-x:1 mv-keep:1		# X keeps a tag of its own
+	z=$(make_image mv-z:1 50)
+	use_image mv-z:1; sleep 0.05
+	use_image mv-x:1; sleep 1.1	# a use of X, by the name mv-x:1
+	y=$(make_image mv-x:1 50)	# Y arrives, and takes the name
+	sz=$(size_of mv-z:1)
+	cleaner --once --quota $((sz + sz / 2)) -vv 2> "$W/log"
+	t_eq "moved tag: exit 0" 0 $?
+	t_check "moved tag: the later image is not credited" \
+	    grep -q "image 'mv-x:1' is now $y, which got that name after" "$W/log"
+	t_check "moved tag: the later image, unused, deleted" gone "$y"
+	t_check "moved tag: the image used before it kept" image_exists "$z"
+	t_check "moved tag: the old image, untracked use, deleted" gone "$x"
+}
+
 # --- run ----------------------------------------------------------------
 start_engine
 for s in ${SCENARIOS:-s_lru_order s_in_use s_mru_kept s_removed_container_use s_multi_tag \
     s_stopped_always_once s_stopped_never s_stopped_onexit_daemon \
-    s_event_eviction s_dry_run s_bad_input s_unreachable}; do
+    s_event_eviction s_dry_run s_bad_input s_unreachable \
+    s_multi_tag_refused s_moved_tag_use}; do
 	echo "# $s ($ENGINE)"
 	$s
 done

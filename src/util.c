@@ -1,0 +1,91 @@
+/* See LICENSE file for copyright and license details. */
+#include <stddef.h>
+
+#include "util.h"
+
+/* the n digits at s as a number; -1 if any is no digit */
+static long
+digits(const char *s, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int
+leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* days from 1970-01-01 to y-m-d (proleptic Gregorian; y >= 1) */
+static long long
+days_from_civil(long y, long m, long d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+rfc3339_ns(const char *s, size_t n, long long *ns)
+{
+	static const char mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	long y, mo, d, h, mi, sec, oh, om, frac = 0;
+	long long secs, max_s = 9223372036LL, max_frac = 854775807LL;
+	size_t i = 19, k;
+
+	if (n < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+		return -1;
+	if ((y = digits(s, 4)) < 0 || (mo = digits(s + 5, 2)) < 0 ||
+	    (d = digits(s + 8, 2)) < 0 || (h = digits(s + 11, 2)) < 0 ||
+	    (mi = digits(s + 14, 2)) < 0 || (sec = digits(s + 17, 2)) < 0)
+		return -1;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && leap(y)) || h > 23 || mi > 59 ||
+	    sec > 59)
+		return -1;
+	if (s[i] == '.') {
+		for (k = 0; i + 1 + k < n && k < 10 && s[i + 1 + k] >= '0' &&
+		    s[i + 1 + k] <= '9'; k++)
+			;
+		if (k < 1 || k > 9)
+			return -1;
+		frac = digits(s + i + 1, k);
+		i += 1 + k;
+		for (; k < 9; k++)
+			frac *= 10;
+	}
+	if (i + 1 == n && (s[i] == 'Z' || s[i] == 'z')) {
+		oh = om = 0;
+	} else if (i + 6 == n && (s[i] == '+' || s[i] == '-') &&
+	    s[i + 3] == ':' && (oh = digits(s + i + 1, 2)) >= 0 &&
+	    (om = digits(s + i + 4, 2)) >= 0 && oh <= 23 && om <= 59) {
+		if (s[i] == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	} else {
+		return -1;
+	}
+	/* |secs| < 2^38 here: no overflow before the range check */
+	secs = days_from_civil(y, mo, d) * 86400LL + h * 3600L + mi * 60L + sec -
+	    (oh * 3600L + om * 60L);
+	if (secs < 0 || secs > max_s || (secs == max_s && frac > max_frac))
+		return -1;
+	*ns = secs * 1000000000LL + frac;
+	return 0;
+}
