@@ -39,12 +39,13 @@ endif
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker hiwater http id idtab inventory json jstream log \
-	opts policy state
+	opts policy state x509
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without
 ifeq ($(TLS),1)
-TLSOBJ = $(B)/conn_tls.o $(B)/conn_tcp.o build/bearssl/libbearssl.a
+TLSOBJ = $(B)/conn_tls.o $(B)/tls_load.o $(B)/conn_tcp.o \
+	build/bearssl/libbearssl.a
 else
 TLSOBJ = $(B)/conn_notls.o
 endif
@@ -69,7 +70,7 @@ build/bearssl/libbearssl.a: src/bearssl.sh build/.deps
 	sh src/bearssl.sh build/bearssl
 	@touch $@
 
-$(B)/conn_tls.o: build/bearssl/libbearssl.a
+$(B)/conn_tls.o $(B)/tls_load.o: build/bearssl/libbearssl.a
 
 # relink when TLS= changes
 $(B)/.tls-$(TLS):

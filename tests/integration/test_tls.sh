@@ -31,9 +31,10 @@ ca() {
 	    -subj "/CN=test CA $(basename "$1")" -out "$1/ca.pem"
 }
 
-# cert CADIR OUT KEY EXT DAYS: a certificate for KEY signed by CADIR's CA
+# cert CADIR OUT KEY EXT DAYS [SUBJECT]: a certificate for KEY signed by
+# CADIR's CA
 cert() {
-	openssl req -new -key "$3" -subj /CN=docker-cleaner-test -out "$2.csr"
+	openssl req -new -key "$3" -subj "${6:-/CN=docker-cleaner-test}" -out "$2.csr"
 	printf '%s\n' "$4" > "$2.ext"
 	openssl x509 -req -in "$2.csr" -CA "$1/ca.pem" -CAkey "$1/ca-key.pem" \
 	    -CAcreateserial -days "$5" -sha256 -extfile "$2.ext" -out "$2" 2>/dev/null
@@ -56,6 +57,12 @@ extendedKeyUsage = serverAuth" 365
 	    "subjectAltName = DNS:localhost,IP:127.0.0.1" -1
 	cert "$C/rsa" "$C/rsa/wrongname-cert.pem" "$C/rsa/server-key.pem" \
 	    "subjectAltName = DNS:docker.example,IP:10.9.9.9" 365
+	# made for clients only; the host in the Common Name only (no SAN)
+	cert "$C/rsa" "$C/rsa/clientonly-cert.pem" "$C/rsa/server-key.pem" \
+	    "subjectAltName = DNS:localhost,IP:127.0.0.1
+extendedKeyUsage = clientAuth" 365
+	cert "$C/rsa" "$C/rsa/cnonly-cert.pem" "$C/rsa/server-key.pem" \
+	    "basicConstraints = CA:FALSE" 365 /CN=localhost
 	# the RSA client key in PKCS#1 (traditional) form; a CA bundle of two
 	openssl rsa -in "$C/rsa/key.pem" -traditional -out "$C/rsa/key-pkcs1.pem" 2>/dev/null
 	cat "$C/other/ca.pem" "$C/rsa/ca.pem" > "$C/bundle.pem"
@@ -183,6 +190,21 @@ s_bad_server_certs() {
 	dockerd_restart || { t_fail "restart" "dockerd with another name"; return; }
 	refused "name not in the certificate" "not for this host" localhost $(files rsa)
 	refused "address not in the certificate" "not for this host" 127.0.0.1 $(files rsa)
+	# as Go's crypto/x509 for the docker CLI: a purpose other than
+	# serverAuth, or the host in the Common Name only, is refused
+	daemon_tls rsa clientonly-cert.pem
+	dockerd_restart || { t_fail "restart" "dockerd with a client certificate"; return; }
+	refused "server certificate for clients only" "lacks serverAuth" localhost $(files rsa)
+	refused "server certificate for clients only, by address" "lacks serverAuth" \
+	    127.0.0.1 $(files rsa)
+	t_check "cnonly: the certificate names localhost in its CN alone" \
+	    sh -c "openssl x509 -in '$C/rsa/cnonly-cert.pem' -noout -text |
+	        grep -q 'Subject: CN *= *localhost' &&
+	    ! openssl x509 -in '$C/rsa/cnonly-cert.pem' -noout -text |
+	        grep -q 'Subject Alternative Name'"
+	daemon_tls rsa cnonly-cert.pem
+	dockerd_restart || { t_fail "restart" "dockerd with a CN-only certificate"; return; }
+	refused "host only in the Common Name" "no subjectAltName" localhost $(files rsa)
 }
 
 s_ec() {
