@@ -59,6 +59,7 @@ struct slot {
 	char host[sizeof ((struct target *)0)->host + 8];	/* host:port */
 	char name[sizeof ((struct target *)0)->host];	/* the host alone */
 	int used, reported;
+	int ready;		/* the handshake is done */
 };
 
 static struct slot slots[TLS_CONNS];
@@ -228,14 +229,33 @@ report(struct slot *sl)
 		    "bytes", sl->host, TLS_DER_MAX);
 	else if (sl->xw.why != X509_OK)
 		warn("TLS to %s: %s", sl->host, x509_problem(sl->xw.why));
-	else if ((e = br_ssl_engine_last_error(&sl->sc.eng)) != 0)
+	else if ((e = br_ssl_engine_last_error(&sl->sc.eng)) == BR_ERR_IO &&
+	    sl->ready)
+		warn("TLS to %s: the connection failed or was closed inside "
+		    "a TLS record", sl->host);
+	else if (e != 0)
 		warn("TLS to %s: %s", sl->host, explain(e, buf, sizeof buf));
+}
+
+/*
+ * The TCP connection for BearSSL's own reads and writes, inside a record
+ * or a handshake. Its whole-reply deadline is the caller's connection's as
+ * it is now: the caller changes it after connecting (the event stream has
+ * none). The rest stays as at connect: the peer must go on within
+ * REPLY_TIMEOUT_MS, and a SIGHUP does not cut a record in two (tls_read
+ * waits between records with the caller's own settings).
+ */
+static struct conn *
+low_conn(struct slot *sl)
+{
+	sl->raw.deadline = sl->outer->deadline;
+	return &sl->raw;
 }
 
 static int
 low_read(void *ctx, unsigned char *buf, size_t len)
 {
-	ssize_t r = fd_read(&((struct slot *)ctx)->raw, buf, len);
+	ssize_t r = fd_read(low_conn(ctx), buf, len);
 
 	return r > 0 ? (int)r : -1;
 }
@@ -243,7 +263,7 @@ low_read(void *ctx, unsigned char *buf, size_t len)
 static int
 low_write(void *ctx, const unsigned char *buf, size_t len)
 {
-	ssize_t r = fd_write(&((struct slot *)ctx)->raw, buf, len);
+	ssize_t r = fd_write(low_conn(ctx), buf, len);
 
 	return r > 0 ? (int)r : -1;
 }
@@ -313,6 +333,8 @@ tls_wrap(struct conn *c, const struct target *t)
 	memset(sl, 0, sizeof *sl);
 	sl->used = 1;
 	sl->raw = *c;
+	sl->raw.timeout_ms = REPLY_TIMEOUT_MS;
+	sl->raw.idle = 0;
 	sl->outer = c;
 	snprintf(sl->host, sizeof sl->host, "%s:%s", t->host, t->port);
 	br_ssl_client_init_full(&sl->sc, &sl->xc, cr->anchors, cr->nanchors);
@@ -346,6 +368,7 @@ tls_wrap(struct conn *c, const struct target *t)
 		report(sl);
 		goto fail;
 	}
+	sl->ready = 1;
 	c->ctx = sl;
 	c->read = tls_read;
 	c->write = tls_write;

@@ -7,8 +7,18 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cleaner.sh"
 
-# openssl makes the certificates; python3 picks free ports and serves the
-# plain port
+# the split-record proxy of s_split_records, stopped at exit too
+PROXY_PID=
+stop_proxy() {
+	[ -n "$PROXY_PID" ] || return 0
+	kill "$PROXY_PID" 2>/dev/null
+	wait "$PROXY_PID" 2>/dev/null
+	PROXY_PID=
+}
+trap 'stop_proxy; stop_cleaner; dc_cleanup; rm -rf "$W"' EXIT INT TERM
+
+# openssl makes the certificates; python3 picks free ports, serves the
+# plain port and runs the proxy
 _dc_apt_install openssl python3 ||
     { t_fail "tls setup" "openssl or python3 not installable"; t_summary; exit 1; }
 C=$W/certs
@@ -144,6 +154,46 @@ s_rsa() {
 	t_eq "rsa, events: SIGTERM exits 0" 0 "$CLEANER_STATUS"
 }
 
+# s_split_records: over TLS the event stream outlives the whole-reply
+# deadline of requests, even when its records span TCP segments (a proxy
+# sends each read of the daemon's in two, 0.2 s apart). The cleaner is a
+# copy built with REPLY_TIMEOUT_MS=1000, so REPLY_DEADLINE_MS is 4 s.
+s_split_records() {
+	local short=$DC_REPO_ROOT/build/tlsshort/docker-cleaner out pport a s n
+	out=$(cd "$DC_REPO_ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s --no-print-directory -f tests/hostile/build.mk SANITIZE=0 \
+	    TLS=1 B=build/tlsshort PROG=build/tlsshort/docker-cleaner \
+	    HOSTILE_TIMEOUT_MS=1000 build/tlsshort/docker-cleaner 2>&1) ||
+	    { t_fail "split records: build the short copy" "$(echo "$out" | tail -n 5)"; return; }
+	reset_daemon
+	pport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	/usr/bin/python3 "$DC_LIB_DIR/splitproxy.py" "$pport" "$PORT" 0.2 > "$W/proxy.log" 2>&1 &
+	PROXY_PID=$!
+	wait_for "the proxy" 10 grep -q ready "$W/proxy.log"
+	a=$(make_image tls-s1:1 50); use_image tls-s1:1
+	make_image tls-s2:1 50 >/dev/null; use_image tls-s2:1
+	s=$(size_of tls-s1:1)
+	: > "$W/split.log"
+	"$short" --host "tcp://localhost:$pport" $(files rsa) --config "$W/empty.json" \
+	    --state-file "" -vv --quota $((s * 2 + s / 2)) 2> "$W/split.log" &
+	CLEANER_PID=$!
+	wait_for "follows" 60 grep -q "listening for docker events" "$W/split.log"
+	sleep 5		# past the copy's REPLY_DEADLINE_MS
+	n=$(wc -l < "$W/proxy.log")
+	make_image tls-s3:1 50 >/dev/null; use_image tls-s3:1
+	t_check "split records: the events evict" wait_for "eviction" 30 gone "$a"
+	sleep 1
+	t_check "split records: event records were split" \
+	    test "$(wc -l < "$W/proxy.log")" -gt "$n"
+	t_check "split records: the stream did not end" lacks "event stream" "$W/split.log"
+	t_check "split records: no TLS failure" lacks "TLS to" "$W/split.log"
+	t_eq "split records: one stream, no new inventory" 1 \
+	    "$(grep -c "listening for docker events" "$W/split.log")"
+	stop_cleaner
+	t_eq "split records: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+	stop_proxy
+}
+
 s_refusals() {
 	reset_daemon
 	make_image tls-unused:1 50 >/dev/null
@@ -222,7 +272,7 @@ s_ec() {
 make_certs || { t_fail certs "openssl failed"; t_summary; exit 1; }
 daemon_tls rsa
 start_engine
-for s in ${SCENARIOS:-s_rsa s_refusals s_bad_server_certs s_ec}; do
+for s in ${SCENARIOS:-s_rsa s_split_records s_refusals s_bad_server_certs s_ec}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
