@@ -123,7 +123,7 @@ notls:
 # libFuzzer targets build/fuzz/fuzz_NAME (tests/fuzz/fuzz_NAME.c), each
 # run FUZZ_SECONDS from a copy of tests/fuzz/corpus/NAME/; fails on a crash
 # or a leak. Buffers and windows are made small enough for inputs to fill.
-FUZZ = http json docker config size state
+FUZZ = http json docker config size state x509
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_CFLAGS = $(CFLAGS) $(SANFLAGS) -DHTTP_HEAD_MAX=2048 -DHTTP_RECV_MAX=4096 \

@@ -4,7 +4,9 @@
  * DER: the subjectAltName match (names, wildcards, IPv4, IPv6), the
  * Extended Key Usage rule, the refusal of a certificate without SAN, and
  * hostile encodings (truncated, overlong, long-form and non-minimal
- * lengths, nested SEQUENCEs, extensions twice).
+ * lengths, nested SEQUENCEs, extensions twice); and on the certificates
+ * openssl made for the fuzzer's seeds (tests/fuzz/corpus/x509/, read from
+ * the top of the tree).
  */
 #include <stddef.h>
 
@@ -623,7 +625,41 @@ wildcard_in_cert(void)
 	return 0;
 }
 
+/* a seed of the fuzzer, made by openssl, against host */
+static int
+seed(const char *name, const char *host)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "tests/fuzz/corpus/x509/%s.der", name);
+	if (!(f = fopen(path, "rb")))
+		return -1;
+	crt.n = fread(crt.d, 1, sizeof crt.d, f);
+	fclose(f);
+	return chk(&crt, host);
+}
+
+static int
+openssl_made(void)
+{
+	check(seed("server", "localhost") == X509_OK);
+	check(seed("server", "127.0.0.1") == X509_OK);
+	check(seed("server", "::1") == X509_OK);
+	check(seed("server", "docker.example") == X509_NO_MATCH);
+	check(seed("clientonly", "localhost") == X509_NOT_SERVER);
+	check(seed("cnonly", "localhost") == X509_NO_SAN);
+	/* critical EKU; a dirName CN=localhost and otherName in the SAN */
+	check(seed("wildcard", "node.docker.example") == X509_OK);
+	check(seed("wildcard", "docker.example") == X509_OK);
+	check(seed("wildcard", "10.0.0.1") == X509_OK);
+	check(seed("wildcard", "localhost") == X509_NO_MATCH);
+	check(seed("rsa-any", "::1") == X509_OK);
+	return 0;
+}
+
 const struct unit_test x509_tests[] = {
+	UNIT(openssl_made),
 	UNIT(ip_san),
 	UNIT(ip_only_by_ip),
 	UNIT(no_san),
