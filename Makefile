@@ -40,12 +40,13 @@ endif
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker hiwater http id idtab inventory json jstream log \
-	clock opts policy state util
+	clock opts policy state util x509
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without
 ifeq ($(TLS),1)
-TLSOBJ = $(B)/conn_tls.o $(B)/conn_tcp.o build/bearssl/libbearssl.a
+TLSOBJ = $(B)/conn_tls.o $(B)/tls_load.o $(B)/conn_tcp.o \
+	build/bearssl/libbearssl.a
 else
 TLSOBJ = $(B)/conn_notls.o
 endif
@@ -70,7 +71,7 @@ build/bearssl/libbearssl.a: src/bearssl.sh build/.deps
 	sh src/bearssl.sh build/bearssl
 	@touch $@
 
-$(B)/conn_tls.o: build/bearssl/libbearssl.a
+$(B)/conn_tls.o $(B)/tls_load.o: build/bearssl/libbearssl.a
 
 # relink when TLS= changes
 $(B)/.tls-$(TLS):
@@ -123,7 +124,7 @@ notls:
 # libFuzzer targets build/fuzz/fuzz_NAME (tests/fuzz/fuzz_NAME.c), each
 # run FUZZ_SECONDS from a copy of tests/fuzz/corpus/NAME/; fails on a crash
 # or a leak. Buffers and windows are made small enough for inputs to fill.
-FUZZ = http json docker config size state
+FUZZ = http json docker config size state x509
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_CFLAGS = $(CFLAGS) $(SANFLAGS) -DHTTP_HEAD_MAX=2048 -DHTTP_RECV_MAX=4096 \

@@ -7,8 +7,18 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cleaner.sh"
 
-# openssl makes the certificates; python3 picks free ports and serves the
-# plain port
+# the split-record proxy of s_split_records, stopped at exit too
+PROXY_PID=
+stop_proxy() {
+	[ -n "$PROXY_PID" ] || return 0
+	kill "$PROXY_PID" 2>/dev/null
+	wait "$PROXY_PID" 2>/dev/null
+	PROXY_PID=
+}
+trap 'stop_proxy; stop_cleaner; dc_cleanup; rm -rf "$W"' EXIT INT TERM
+
+# openssl makes the certificates; python3 picks free ports, serves the
+# plain port and runs the proxy
 _dc_apt_install openssl python3 ||
     { t_fail "tls setup" "openssl or python3 not installable"; t_summary; exit 1; }
 C=$W/certs
@@ -31,9 +41,10 @@ ca() {
 	    -subj "/CN=test CA $(basename "$1")" -out "$1/ca.pem"
 }
 
-# cert CADIR OUT KEY EXT DAYS: a certificate for KEY signed by CADIR's CA
+# cert CADIR OUT KEY EXT DAYS [SUBJECT]: a certificate for KEY signed by
+# CADIR's CA
 cert() {
-	openssl req -new -key "$3" -subj /CN=docker-cleaner-test -out "$2.csr"
+	openssl req -new -key "$3" -subj "${6:-/CN=docker-cleaner-test}" -out "$2.csr"
 	printf '%s\n' "$4" > "$2.ext"
 	openssl x509 -req -in "$2.csr" -CA "$1/ca.pem" -CAkey "$1/ca-key.pem" \
 	    -CAcreateserial -days "$5" -sha256 -extfile "$2.ext" -out "$2" 2>/dev/null
@@ -56,6 +67,12 @@ extendedKeyUsage = serverAuth" 365
 	    "subjectAltName = DNS:localhost,IP:127.0.0.1" -1
 	cert "$C/rsa" "$C/rsa/wrongname-cert.pem" "$C/rsa/server-key.pem" \
 	    "subjectAltName = DNS:docker.example,IP:10.9.9.9" 365
+	# made for clients only; the host in the Common Name only (no SAN)
+	cert "$C/rsa" "$C/rsa/clientonly-cert.pem" "$C/rsa/server-key.pem" \
+	    "subjectAltName = DNS:localhost,IP:127.0.0.1
+extendedKeyUsage = clientAuth" 365
+	cert "$C/rsa" "$C/rsa/cnonly-cert.pem" "$C/rsa/server-key.pem" \
+	    "basicConstraints = CA:FALSE" 365 /CN=localhost
 	# the RSA client key in PKCS#1 (traditional) form; a CA bundle of two
 	openssl rsa -in "$C/rsa/key.pem" -traditional -out "$C/rsa/key-pkcs1.pem" 2>/dev/null
 	cat "$C/other/ca.pem" "$C/rsa/ca.pem" > "$C/bundle.pem"
@@ -137,6 +154,46 @@ s_rsa() {
 	t_eq "rsa, events: SIGTERM exits 0" 0 "$CLEANER_STATUS"
 }
 
+# s_split_records: over TLS the event stream outlives the whole-reply
+# deadline of requests, even when its records span TCP segments (a proxy
+# sends each read of the daemon's in two, 0.2 s apart). The cleaner is a
+# copy built with REPLY_TIMEOUT_MS=1000, so REPLY_DEADLINE_MS is 4 s.
+s_split_records() {
+	local short=$DC_REPO_ROOT/build/tlsshort/docker-cleaner out pport a s n
+	out=$(cd "$DC_REPO_ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s --no-print-directory -f tests/hostile/build.mk SANITIZE=0 \
+	    TLS=1 B=build/tlsshort PROG=build/tlsshort/docker-cleaner \
+	    HOSTILE_TIMEOUT_MS=1000 build/tlsshort/docker-cleaner 2>&1) ||
+	    { t_fail "split records: build the short copy" "$(echo "$out" | tail -n 5)"; return; }
+	reset_daemon
+	pport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	/usr/bin/python3 "$DC_LIB_DIR/splitproxy.py" "$pport" "$PORT" 0.2 > "$W/proxy.log" 2>&1 &
+	PROXY_PID=$!
+	wait_for "the proxy" 10 grep -q ready "$W/proxy.log"
+	a=$(make_image tls-s1:1 50); use_image tls-s1:1
+	make_image tls-s2:1 50 >/dev/null; use_image tls-s2:1
+	s=$(size_of tls-s1:1)
+	: > "$W/split.log"
+	"$short" --host "tcp://localhost:$pport" $(files rsa) --config "$W/empty.json" \
+	    --state-file "" -vv --quota $((s * 2 + s / 2)) 2> "$W/split.log" &
+	CLEANER_PID=$!
+	wait_for "follows" 60 grep -q "listening for docker events" "$W/split.log"
+	sleep 5		# past the copy's REPLY_DEADLINE_MS
+	n=$(wc -l < "$W/proxy.log")
+	make_image tls-s3:1 50 >/dev/null; use_image tls-s3:1
+	t_check "split records: the events evict" wait_for "eviction" 30 gone "$a"
+	sleep 1
+	t_check "split records: event records were split" \
+	    test "$(wc -l < "$W/proxy.log")" -gt "$n"
+	t_check "split records: the stream did not end" lacks "event stream" "$W/split.log"
+	t_check "split records: no TLS failure" lacks "TLS to" "$W/split.log"
+	t_eq "split records: one stream, no new inventory" 1 \
+	    "$(grep -c "listening for docker events" "$W/split.log")"
+	stop_cleaner
+	t_eq "split records: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+	stop_proxy
+}
+
 s_refusals() {
 	reset_daemon
 	make_image tls-unused:1 50 >/dev/null
@@ -183,6 +240,21 @@ s_bad_server_certs() {
 	dockerd_restart || { t_fail "restart" "dockerd with another name"; return; }
 	refused "name not in the certificate" "not for this host" localhost $(files rsa)
 	refused "address not in the certificate" "not for this host" 127.0.0.1 $(files rsa)
+	# as Go's crypto/x509 for the docker CLI: a purpose other than
+	# serverAuth, or the host in the Common Name only, is refused
+	daemon_tls rsa clientonly-cert.pem
+	dockerd_restart || { t_fail "restart" "dockerd with a client certificate"; return; }
+	refused "server certificate for clients only" "lacks serverAuth" localhost $(files rsa)
+	refused "server certificate for clients only, by address" "lacks serverAuth" \
+	    127.0.0.1 $(files rsa)
+	t_check "cnonly: the certificate names localhost in its CN alone" \
+	    sh -c "openssl x509 -in '$C/rsa/cnonly-cert.pem' -noout -text |
+	        grep -q 'Subject: CN *= *localhost' &&
+	    ! openssl x509 -in '$C/rsa/cnonly-cert.pem' -noout -text |
+	        grep -q 'Subject Alternative Name'"
+	daemon_tls rsa cnonly-cert.pem
+	dockerd_restart || { t_fail "restart" "dockerd with a CN-only certificate"; return; }
+	refused "host only in the Common Name" "no subjectAltName" localhost $(files rsa)
 }
 
 s_ec() {
@@ -200,7 +272,7 @@ s_ec() {
 make_certs || { t_fail certs "openssl failed"; t_summary; exit 1; }
 daemon_tls rsa
 start_engine
-for s in ${SCENARIOS:-s_rsa s_refusals s_bad_server_certs s_ec}; do
+for s in ${SCENARIOS:-s_rsa s_split_records s_refusals s_bad_server_certs s_ec}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
