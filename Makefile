@@ -152,7 +152,63 @@ fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
 bench: docker-cleaner
 	bash tests/bench/run.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the program, its man page,
+# the systemd units and the config file (written only when missing: an
+# existing one is the administrator's). make uninstall removes them (the
+# config file only when it is still the example). Files in src/dist/.
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+UNITDIR = $(PREFIX)/lib/systemd/system
+SYSCONFDIR = /etc
+DESTDIR =
+CONF = $(SYSCONFDIR)/docker-cleaner/docker-cleaner.json
+UNITS = docker-cleaner.service docker-cleaner@.service
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/docker-cleaner
+	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/docker-cleaner
+	$(SUBST) src/dist/docker-cleaner.8 > $(DESTDIR)$(MANDIR)/man8/docker-cleaner.8
+	for u in $(UNITS); do \
+		$(SUBST) src/dist/$$u > $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/docker-cleaner.8 \
+	    $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
+	@if [ -e $(DESTDIR)$(CONF) ]; then \
+		echo "$(DESTDIR)$(CONF) exists: kept"; \
+	else \
+		echo "install -m 0644 src/dist/docker-cleaner.json $(DESTDIR)$(CONF)"; \
+		install -m 0644 src/dist/docker-cleaner.json $(DESTDIR)$(CONF); \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/docker-cleaner \
+	    $(DESTDIR)$(MANDIR)/man8/docker-cleaner.8 \
+	    $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
+	@if cmp -s src/dist/docker-cleaner.json $(DESTDIR)$(CONF); then \
+		echo "rm -f $(DESTDIR)$(CONF)"; rm -f $(DESTDIR)$(CONF); \
+	elif [ -e $(DESTDIR)$(CONF) ]; then \
+		echo "$(DESTDIR)$(CONF) was changed: kept"; \
+	fi
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/docker-cleaner 2>/dev/null
+
+# make deb: build/docker-cleaner_VERSION_ARCH.deb with dpkg-deb (the TLS
+# build installed with PREFIX=/usr; the config file is a conffile)
+deb: $(PROG)
+	MAKE="$(MAKE)" sh src/dist/deb/build.sh $(VERSION) build
+
+# make image: the scratch image docker-cleaner:VERSION (the static TLS
+# build alone), built by the docker CLI from build/image/
+image-context: $(PROG)
+	sh src/dist/image-context.sh $(PROG) build/image
+
+image: image-context
+	docker build -t docker-cleaner:$(VERSION) build/image
+
 clean:
 	rm -rf build docker-cleaner
 
-.PHONY: all bench check clean fuzz notls plain valgrind
+.PHONY: all bench check clean deb fuzz image image-context install notls \
+	plain uninstall valgrind

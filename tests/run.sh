@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: unit tests, then the integration tests against each
 # engine (a private real dockerd each), then the misbehaving-daemon tests
-# (tests/hostile: a fake dockerd, no engine). Ends with one line
+# (tests/hostile: a fake dockerd, no engine) and the packaging tests
+# (tests/dist: no daemon). Ends with one line
 # "N passed, N failed" that adds up every part; exit 1 if anything failed.
 # ENGINES="20.10 28.5" by default; set it to run fewer. UNIT names the
 # unit-test binary (./build/unit). Set by `make check SANITIZE=1`: SAN_PROG,
@@ -39,6 +40,10 @@ done
 # misbehaving daemons: a fake dockerd, once (no engine needed)
 echo "# tests/hostile/test_hostile.sh"
 DC_RESULTS=$results bash tests/hostile/test_hostile.sh | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
+# the distribution files (src/dist/): install, man page, units, deb,
+# examples; once (no engine)
+echo "# tests/dist/test_dist.sh"
+DC_RESULTS=$results bash tests/dist/test_dist.sh | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
 # the build without TLS (make TLS=0): the core tests once, and its refusal
 # of tcp:// hosts
 if [ -n "${NOTLS:-}" ] && [ -x "$NOTLS" ]; then

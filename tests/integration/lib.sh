@@ -146,6 +146,9 @@ _dc_pkg_installed() {
 
 # _dc_apt_install PKG...: install the missing ones; `apt-get update` and retry
 # once if the first attempt fails (a fresh machine may have no lists yet).
+# No service is started meanwhile (docker.io would start the system's
+# dockerd): tests/no-service-starts.sh, a temporary policy-rc.d.
+_DC_NOSTART=$DC_REPO_ROOT/tests/no-service-starts.sh
 _dc_apt_install() {
     local missing=() p log
     for p in "$@"; do
@@ -156,11 +159,11 @@ _dc_apt_install() {
     log=$(mktemp /tmp/dc-apt-install.XXXXXX) || return 1
     # DPkg::Lock::Timeout: wait for another apt run instead of failing.
     local -a opts=(-y -q --no-install-recommends -o DPkg::Lock::Timeout=300)
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" \
-            "${missing[@]}" >"$log" 2>&1; then
+    if ! DEBIAN_FRONTEND=noninteractive sh "$_DC_NOSTART" apt-get install \
+            "${opts[@]}" "${missing[@]}" >"$log" 2>&1; then
         if ! { apt-get update -q -o DPkg::Lock::Timeout=300 &&
-               DEBIAN_FRONTEND=noninteractive apt-get install "${opts[@]}" \
-                   "${missing[@]}"; } >>"$log" 2>&1; then
+               DEBIAN_FRONTEND=noninteractive sh "$_DC_NOSTART" apt-get \
+                   install "${opts[@]}" "${missing[@]}"; } >>"$log" 2>&1; then
             tail -n 15 "$log" >&2
             rm -f "$log"
             _dc_err apt "could not install ${missing[*]}"
