@@ -15,6 +15,8 @@
 #include "hiwater.h"
 #include "opts.h"
 
+_Static_assert(RESYNC_MIN_MS >= 1, "0 is never; the minimum is above it");
+
 static const char usage[] =
 "usage: docker-cleaner [--config FILE] [--quota SIZE]\n"
 "                      [--remove-stopped-containers never|onexit|always]\n"
@@ -34,7 +36,8 @@ static const char usage[] =
 "  --state-file PATH  last uses of images, kept across restarts\n"
 "                  (" DEFAULT_STATE "; \"\" for none)\n"
 "  --resync-interval DURATION\n"
-"                  take a full new inventory this often (5m; 0: never)\n"
+"                  take a full new inventory this often (5m; at least\n"
+"                  1s; 0: never)\n"
 "  --tlsverify     TLS with client certificates to tcp:// hosts\n"
 "                  (DOCKER_TLS_VERIFY); files from DOCKER_CERT_PATH, else\n"
 "                  ~/.docker: ca.pem, cert.pem, key.pem\n"
@@ -174,6 +177,15 @@ bad:
 	*why = "not a duration (a number with ms, s, m or h)";
 	return -1;
 }
+
+/* a resync interval other than 0 (never) under the minimum: a tight loop */
+static int
+resync_short(long long ms)
+{
+	return ms > 0 && ms < RESYNC_MIN_MS;
+}
+
+#define RESYNC_SHORT "shorter than %d ms (0 turns the resync off)"
 
 static int
 mode_of(const char *s)
@@ -323,6 +335,12 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 				return -1;
 			} else {
 				q *= 1000;
+			}
+			if (resync_short(q)) {
+				raw(&j, val, v, sizeof v);
+				snprintf(err, errsz, "config file %s: ResyncInterval "
+				    "'%s': " RESYNC_SHORT, path, v, RESYNC_MIN_MS);
+				return -1;
 			}
 			s->resync_ms = q;
 		} else {
@@ -522,6 +540,11 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 	if (g.resync && parse_duration(g.resync, &rs, &why) < 0) {
 		snprintf(err, errsz, "--resync-interval '%.60s': %s", g.resync,
 		    why);
+		return -1;
+	}
+	if (g.resync && resync_short(rs)) {
+		snprintf(err, errsz, "--resync-interval '%.60s': " RESYNC_SHORT,
+		    g.resync, RESYNC_MIN_MS);
 		return -1;
 	}
 	if (g.state && strlen(g.state) >= sizeof s->state_file) {

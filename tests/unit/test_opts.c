@@ -219,6 +219,10 @@ config_values(void)
 	check(conf("{\"StateFile\":\"\",\"ResyncInterval\":300}") == 0);
 	check(s.state_file[0] == '\0' && s.resync_ms == 300000);
 	check(conf("{\"ResyncInterval\":0}") == 0 && s.resync_ms == 0);
+	check(conf("{\"ResyncInterval\":\"0ms\"}") == 0 && s.resync_ms == 0);
+	check(conf("{\"ResyncInterval\":\"1000ms\"}") == 0 &&
+	    s.resync_ms == 1000);
+	check(conf("{\"ResyncInterval\":1}") == 0 && s.resync_ms == 1000);
 	check(s.quota == 123 && s.rsc == RSC_ONEXIT && s.verbose == 5);
 	/* escaped key and value */
 	fresh();
@@ -266,6 +270,12 @@ config_errors(void)
 	check(conf_bad("{\"ResyncInterval\":-1}", "ResyncInterval", NULL));
 	check(conf_bad("{\"ResyncInterval\":1.5}", "ResyncInterval", NULL));
 	check(conf_bad("{\"ResyncInterval\":true}", "ResyncInterval", NULL));
+	/* under a second: a tight loop against the daemon (0 is never) */
+	check(conf_bad("{\"ResyncInterval\":\"1ms\"}", "ResyncInterval",
+	    "'1ms'"));
+	check(conf_bad("{\"ResyncInterval\":\"999ms\"}", "ResyncInterval",
+	    "shorter than 1000 ms"));
+	check(s.resync_ms == 0);
 	check(conf_bad("{\"StateFile\":5}", "StateFile", NULL));
 	check(conf_bad("{\"StateFile\":null}", "StateFile", NULL));
 	n = (size_t)sprintf(big, "{\"StateFile\":\"/");
@@ -460,6 +470,10 @@ load_state(void)
 	    longp, NULL };
 	char *a6[] = { "docker-cleaner", "--config", "/nonexistent/dc.json",
 	    "--resync-interval", "1.5h", NULL };
+	char *a7[] = { "docker-cleaner", "--config", path,
+	    "--resync-interval=1ms", NULL };
+	char *a8[] = { "docker-cleaner", "--config", path,
+	    "--resync-interval", "1s", NULL };
 
 	unsetenv("DOCKER_HOST");
 	check(file("{\"StateFile\":\"/var/tmp/dc\",\"ResyncInterval\":\"1h\"}")
@@ -474,6 +488,10 @@ load_state(void)
 	check(load(ARGC(a3), a3) == 0);
 	check(s.state_file[0] == '\0' && s.resync_ms == 0);
 	check(load(ARGC(a4), a4) == -1 && strstr(err, "'5x'"));
+	/* under a second: refused, naming the value; 1 s is fine */
+	check(load(ARGC(a7), a7) == -1 && strstr(err, "--resync-interval") &&
+	    strstr(err, "'1ms'") && strstr(err, "shorter than 1000 ms"));
+	check(load(ARGC(a8), a8) == 0 && s.resync_ms == 1000);
 	memset(longp, 'a', PATH_LEN);
 	longp[0] = '/';
 	check(load(ARGC(a5), a5) == -1 && strstr(err, "--state-file"));
