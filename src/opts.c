@@ -344,6 +344,8 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 			}
 			s->resync_ms = q;
 		} else {
+			/* as written in the file, sanitised: no control byte */
+			raw(&j, k, ks, sizeof ks);
 			warn("config file %s: unknown key '%s' ignored", path, ks);
 		}
 	}

@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "bounds.h"
 #include "conn.h"
+#include "log.h"
 #include "opts.h"
 
 #define ARGC(a) ((int)(sizeof a / sizeof a[0]) - 1)
@@ -324,6 +325,50 @@ config_errors(void)
 	sprintf(big + n, "\"Quota\":\"1G\"}");
 	fresh();
 	check(conf(big) == 0 && s.quota == 1LL << 30);
+	return 0;
+}
+
+/* config_parse of text with the warnings (stderr) caught in out */
+static int
+conf_log(const char *text, char *out, size_t n)
+{
+	char tmp[] = "/tmp/dc-unit-log-XXXXXX";
+	int fd, saved, level = log_level, r;
+	ssize_t got;
+
+	if ((fd = mkstemp(tmp)) < 0)
+		return -2;
+	unlink(tmp);
+	saved = dup(2);
+	dup2(fd, 2);
+	log_level = L_WARN;
+	r = conf(text);
+	log_level = level;
+	dup2(saved, 2);
+	close(saved);
+	got = pread(fd, out, n - 1, 0);
+	close(fd);
+	out[got > 0 ? got : 0] = '\0';
+	return r;
+}
+
+/* an unknown key reaches the log sanitised: one line, no escape sequence */
+static int
+config_unknown_key(void)
+{
+	char log[1024], *nl;
+
+	fresh();
+	check(conf_log("{\"Evil\\nerror: forged\\u001b[2J\":1}", log,
+	    sizeof log) == 0);
+	check(strstr(log, "unknown key") && strstr(log, "Evil"));
+	nl = strchr(log, '\n');
+	check(nl && nl[1] == '\0');	/* the line's own end only */
+	check(!strchr(log, 0x1b));
+	/* raw control bytes in the key, as the JSON parser lets them through */
+	fresh();
+	check(conf_log("{\"Bell\a\x1b[31m\":1}", log, sizeof log) == 0);
+	check(!strchr(log, 0x1b) && !strchr(log, '\a'));
 	return 0;
 }
 
@@ -688,6 +733,7 @@ const struct unit_test opts_tests[] = {
 	UNIT(config_values),
 	UNIT(config_errors),
 	UNIT(config_bounds),
+	UNIT(config_unknown_key),
 	UNIT(load_file),
 	UNIT(load_forms),
 	UNIT(load_state),
