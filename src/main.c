@@ -30,7 +30,7 @@ reload(struct settings *s)
 {
 	char err[512];
 
-	if (settings_load(s, g_argc, g_argv, err, sizeof err) != 0) {
+	if (settings_reload(s, g_argc, g_argv, err, sizeof err) != 0) {
 		logm(L_ERROR, "reload: %s", err);
 		return -1;
 	}

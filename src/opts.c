@@ -356,6 +356,22 @@ badq:
 	return -1;
 }
 
+/* at a reload: a config file that cannot be read is an error */
+static int strict_config;
+
+#ifdef DC_TEST_HOOKS
+/* test copies only (tests/integration/hooks.mk): another default file */
+static const char *
+default_config(void)
+{
+	const char *p = getenv("DC_TEST_DEFAULT_CONFIG");
+
+	return p && *p ? p : DEFAULT_CONFIG;
+}
+#else
+#define default_config() DEFAULT_CONFIG
+#endif
+
 /* read the config file; 0, 1 when a missing default is skipped, -1 */
 static int
 config_load(struct settings *s, const char *path, int explicit, char *err,
@@ -367,7 +383,7 @@ config_load(struct settings *s, const char *path, int explicit, char *err,
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT && !explicit) {
+		if (errno == ENOENT && !explicit && !strict_config) {
 			warn("default config file %s not found; relying on the "
 			    "command line", path);
 			return 1;
@@ -559,7 +575,8 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 		    sizeof s->config - 1);
 		return -1;
 	}
-	strcpy(s->config, g.config ? g.config : DEFAULT_CONFIG);
+	snprintf(s->config, sizeof s->config, "%s",
+	    g.config ? g.config : default_config());
 	if ((r = config_load(s, s->config, g.config != NULL, err, errsz)) < 0)
 		return -1;
 	if (r == 1)
@@ -590,4 +607,16 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 	if (s->api_pin && !*s->api_pin)
 		s->api_pin = NULL;
 	return 0;
+}
+
+int
+settings_reload(struct settings *s, int argc, char **argv, char *err,
+    size_t errsz)
+{
+	int r;
+
+	strict_config = 1;
+	r = settings_load(s, argc, argv, err, errsz);
+	strict_config = 0;
+	return r;
 }

@@ -180,9 +180,92 @@ s_resync() {
 	stop_cleaner
 }
 
+# ---- issue 9: config and signals
+
+# the test copy with hooks (tests/integration/hooks.mk), built once
+HOOKED=$DC_REPO_ROOT/build/hooks/docker-cleaner
+HOOKED_BUILT=
+HOOK_ENV=()
+build_hooked() {
+	local out
+	[ -n "$HOOKED_BUILT" ] && return 0
+	out=$(cd "$DC_REPO_ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s --no-print-directory -f tests/integration/hooks.mk \
+	    SANITIZE=0 TLS=0 B=build/hooks PROG=build/hooks/docker-cleaner \
+	    build/hooks/docker-cleaner 2>&1) ||
+	    { echo "$out" | tail -n 20 | sed 's/^/# /'; return 1; }
+	HOOKED_BUILT=1
+}
+
+# start_hooked ARGS: the hooked copy as a daemon (-vv) with HOOK_ENV in
+# its environment, as start_cleaner does it but with no --config unless
+# ARGS name one
+start_hooked() {
+	: > "$W/daemon.log"
+	env "${HOOK_ENV[@]}" "$HOOKED" --host "unix://$DC_SOCK" --state-file "" \
+	    -vv "$@" >> "$W/daemon.out" 2> "$W/daemon.log" &
+	CLEANER_PID=$!
+	wait_for "cleaner follows events" 30 \
+	    grep -q "listening for docker events" "$W/daemon.log"
+}
+
+# the hooks stay out of the program as built by make
+s_no_hooks() {
+	t_check "the program under test has no test hooks" \
+	    lacks DC_TEST_ "$DC"
+}
+
+# SIGHUP while the default config file is missing: the config in force
+# stays, and the log says why (it fell back to every built-in default:
+# quota 1G, "always")
+s_reload_missing() {
+	local a
+	reset_daemon
+	build_hooked || { t_fail "reload missing" "hooked copy not built"; return; }
+	a=$(make_image rm-a:1 50)
+	use_image rm-a:1
+	echo '{"Quota": 0, "RemoveStoppedContainers": "never"}' > "$W/default.json"
+	HOOK_ENV=(DC_TEST_DEFAULT_CONFIG="$W/default.json")
+	start_hooked
+	t_check "reload missing: the default config read (quota 0)" \
+	    grep -q "quota 0 bytes" "$W/daemon.log"
+	rm -f "$W/default.json"
+	kill -HUP "$CLEANER_PID"
+	t_check "reload missing: not reloaded" wait_for "reload error" 10 \
+	    grep -q "configuration not reloaded" "$W/daemon.log"
+	t_check "reload missing: the reason, naming the file" \
+	    grep -q "default.json: No such file" "$W/daemon.log"
+	make_image rm-b:1 50 >/dev/null
+	use_image rm-b:1
+	# quota 0: the most recently used image only (under 1G both stay)
+	t_check "reload missing: quota 0 still applies at the next destroy" \
+	    wait_for "eviction" 20 gone "$a"
+	t_check "reload missing: most recent image kept" image_exists rm-b:1
+	stop_cleaner
+	t_eq "reload missing: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+	HOOK_ENV=()
+}
+
+# a resync interval under a second is bad input (a tight loop otherwise)
+s_resync_short() {
+	local rc
+	cleaner --once --resync-interval 1ms 2> "$W/log"
+	rc=$?
+	t_eq "resync 1ms: exit 2" 2 "$rc"
+	t_check "resync 1ms: one line naming the value" \
+	    test "$(grep -c "'1ms'" "$W/log")" = 1 -a "$(wc -l < "$W/log")" = 1
+	echo '{"ResyncInterval": "500ms"}' > "$W/short.json"
+	"$DC" --host "unix://$DC_SOCK" --config "$W/short.json" --once \
+	    --state-file "" 2> "$W/log"
+	rc=$?
+	t_eq "ResyncInterval 500ms: exit 2" 2 "$rc"
+	t_check "ResyncInterval 500ms: named" grep -q "ResyncInterval '500ms'" "$W/log"
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
-    s_sighup s_resync s_daemon_outage}; do
+    s_sighup s_resync s_daemon_outage \
+    s_no_hooks s_reload_missing s_resync_short}; do
 	echo "# $s ($ENGINE)"
 	$s
 done

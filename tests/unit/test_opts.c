@@ -574,6 +574,30 @@ load_defaults(void)
 	check(load(ARGC(a2), a2) == 0 && s.quota == 2LL << 30);
 	check(s.api_pin == NULL);
 	unsetenv("DOCKER_API_VERSION");
+	/* at a reload it is an error, naming the file: the old config stays */
+	err[0] = '\0';
+	check(settings_reload(&s, ARGC(a2), a2, err, sizeof err) == -1);
+	check(strstr(err, DEFAULT_CONFIG) && strstr(err, "No such file"));
+	return 0;
+}
+
+/* a reload reads the config file as a start does */
+static int
+load_reload(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", path, "--quota", "3G",
+	    NULL };
+
+	unsetenv("DOCKER_HOST");
+	check(file("{\"Quota\":\"1G\",\"RemoveStoppedContainers\":"
+	    "\"never\"}") == 0);
+	check(settings_reload(&s, ARGC(a1), a1, err, sizeof err) == 0);
+	check(s.quota == 3LL << 30 && s.rsc == RSC_NEVER);
+	unlink(path);
+	check(settings_reload(&s, ARGC(a1), a1, err, sizeof err) == -1);
+	check(strstr(err, path));
+	/* and a start after a reload is lenient again */
+	check(load(1, a1) == 0 || access(DEFAULT_CONFIG, F_OK) == 0);
 	return 0;
 }
 
@@ -738,6 +762,7 @@ const struct unit_test opts_tests[] = {
 	UNIT(load_forms),
 	UNIT(load_state),
 	UNIT(load_defaults),
+	UNIT(load_reload),
 	UNIT(load_host),
 	UNIT(load_errors),
 	UNIT(load_done),
