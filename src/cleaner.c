@@ -578,9 +578,9 @@ follow_events(void)
 static void
 sleep_ms(long ms)
 {
-	/* poll() wakes on signals, so a SIGTERM ends the wait */
+	/* the signals open inside the wait only: a SIGTERM ends it */
 	if (!stopping)
-		poll(NULL, 0, (int)ms);
+		sig_poll(NULL, 0, (int)ms);
 }
 
 int

@@ -262,10 +262,44 @@ s_resync_short() {
 	t_check "ResyncInterval 500ms: named" grep -q "ResyncInterval '500ms'" "$W/log"
 }
 
+# ended: gone, or a zombie waiting for its parent (this shell)
+ended() { ! [ -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat")" = Z ]; }
+
+# end_cleaner WHAT: after a signal, wait up to 10 s for the cleaner to end
+# (a hang is killed and recorded); CLEANER_STATUS: its exit status
+end_cleaner() {
+	if wait_for "$1: the end" 10 ended "$CLEANER_PID"; then
+		t_pass "$1: ends"
+	else
+		t_fail "$1: ends" "still running 10 s after the signal"
+		kill -9 "$CLEANER_PID"
+	fi
+	wait "$CLEANER_PID" 2>/dev/null
+	CLEANER_STATUS=$?
+	CLEANER_PID=
+}
+
+# a SIGTERM between the stop-flag check and the wait: the wait ends at
+# once (it was waited out: for ever with --resync-interval 0). The hook
+# pauses 1.5 s there, after a log line; the signal comes in the pause
+s_stop_window() {
+	reset_daemon
+	build_hooked || { t_fail "stop window" "hooked copy not built"; return; }
+	make_image sw-a:1 10 >/dev/null
+	HOOK_ENV=(DC_TEST_IDLE_DELAY_MS=1500)
+	start_hooked --config "$W/empty.json" --quota 1G --resync-interval 0
+	HOOK_ENV=()
+	t_check "stop window: in the window" wait_for "the window" 10 \
+	    grep -q "test hook: delay" "$W/daemon.log"
+	kill -TERM "$CLEANER_PID"
+	end_cleaner "stop window: SIGTERM in the window"
+	t_eq "stop window: exit 0" 0 "$CLEANER_STATUS"
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
     s_sighup s_resync s_daemon_outage \
-    s_no_hooks s_reload_missing s_resync_short}; do
+    s_no_hooks s_reload_missing s_resync_short s_stop_window}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
