@@ -597,12 +597,16 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 	if (cur.state_file[0] && state_load(cur.state_file, load_use, NULL) == 0)
 		info("state loaded from %s", cur.state_file);
 	if (cur.once) {
-		if (pass(0) < 0) {
+		if (pass(0) < 0 && !stopping) {
 			err("pass against %s failed; nothing more deleted",
 			    cur.tg.text);
 			return 1;
 		}
 		save_state(1);
+		if (stopping) {
+			info("stopped by a signal");
+			return 0;
+		}
 		if (incomplete) {
 			err("inventory incomplete; nothing deleted");
 			return 1;
