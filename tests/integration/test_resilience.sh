@@ -322,11 +322,52 @@ s_once_sigterm() {
 	t_check "once sigterm: state file whole" state_valid "$W/state"
 }
 
+# heap_calls PROG ARGS: PROG run under strace; HEAP_N: how many brk, mmap
+# or mremap calls it made (musl's malloc needs them; the static program
+# makes none otherwise); HEAP_RC: its exit status
+heap_calls() {
+	strace -f -e trace=brk,mmap,mremap -o "$W/strace" "$@" >/dev/null 2>&1
+	HEAP_RC=$?
+	HEAP_N=$(grep -cE '(brk|mmap|mremap)\(' "$W/strace")
+}
+
+# no heap, as the README says: the program as make builds it (musl,
+# static), a whole --once pass over the unix socket with the state file,
+# and tcp:// to an IP address (musl's getaddrinfo allocated there; only a
+# host name goes through it now)
+s_no_heap() {
+	local prog=$DC_REPO_ROOT/docker-cleaner h
+	if [ "$DC" != "$prog" ]; then
+		echo "# s_no_heap: for the musl program make builds; not $DC"
+		return 0
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "no heap" "strace not installed"; return; }
+	reset_daemon
+	make_image nh-a:1 10 >/dev/null; make_image nh-b:1 10 >/dev/null
+	use_image nh-a:1
+	rm -f "$W/nh.state"
+	heap_calls "$prog" --host "unix://$DC_SOCK" --config "$W/empty.json" \
+	    --state-file "$W/nh.state" --quota 0 --once -vv
+	t_eq "no heap: --once over the unix socket: exit 0" 0 "$HEAP_RC"
+	t_check "no heap: --once over the unix socket: state saved" \
+	    test -s "$W/nh.state"
+	t_eq "no heap: --once over the unix socket: no brk or mmap" 0 "$HEAP_N"
+	t_check "no heap: --once over the unix socket: deleted what it should" \
+	    gone nh-b:1
+	for h in 127.0.0.1:1 '[::1]:1'; do
+		heap_calls "$prog" --host "tcp://$h" --config "$W/empty.json" \
+		    --state-file "" --once
+		t_eq "no heap: tcp://$h (refused): exit 1" 1 "$HEAP_RC"
+		t_eq "no heap: tcp://$h: no brk or mmap" 0 "$HEAP_N"
+	done
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
     s_sighup s_resync s_daemon_outage \
     s_no_hooks s_reload_missing s_resync_short s_stop_window \
-    s_once_sigterm}; do
+    s_once_sigterm s_no_heap}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
