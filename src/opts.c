@@ -339,7 +339,8 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 			if (resync_short(q)) {
 				raw(&j, val, v, sizeof v);
 				snprintf(err, errsz, "config file %s: ResyncInterval "
-				    "'%s': " RESYNC_SHORT, path, v, RESYNC_MIN_MS);
+				    "'%s': " RESYNC_SHORT, path, v,
+				    (int)RESYNC_MIN_MS);
 				return -1;
 			}
 			s->resync_ms = q;
@@ -562,7 +563,7 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 	}
 	if (g.resync && resync_short(rs)) {
 		snprintf(err, errsz, "--resync-interval '%.60s': " RESYNC_SHORT,
-		    g.resync, RESYNC_MIN_MS);
+		    g.resync, (int)RESYNC_MIN_MS);
 		return -1;
 	}
 	if (g.state && strlen(g.state) >= sizeof s->state_file) {
