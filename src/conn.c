@@ -62,7 +62,8 @@ sig_poll(struct pollfd *p, nfds_t n, int timeout_ms)
 	 */
 	if (r >= 0 && masked && sigpending(&pend) == 0 &&
 	    (sigismember(&pend, SIGTERM) == 1 ||
-	    sigismember(&pend, SIGINT) == 1 || sigismember(&pend, SIGHUP) == 1)) {
+	    sigismember(&pend, SIGINT) == 1 ||
+	    sigismember(&pend, SIGHUP) == 1)) {
 		sigprocmask(SIG_SETMASK, &wait_mask, &old);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	}

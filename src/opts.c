@@ -338,9 +338,9 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 			}
 			if (resync_short(q)) {
 				raw(&j, val, v, sizeof v);
-				snprintf(err, errsz, "config file %s: ResyncInterval "
-				    "'%s': " RESYNC_SHORT, path, v,
-				    (int)RESYNC_MIN_MS);
+				snprintf(err, errsz, "config file %s: "
+				    "ResyncInterval '%s': " RESYNC_SHORT, path,
+				    v, (int)RESYNC_MIN_MS);
 				return -1;
 			}
 			s->resync_ms = q;
