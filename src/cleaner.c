@@ -756,9 +756,9 @@ follow_events(void)
 static void
 sleep_ms(long ms)
 {
-	/* poll() wakes on signals, so a SIGTERM ends the wait */
+	/* the signals open inside the wait only: a SIGTERM ends it */
 	if (!stopping)
-		poll(NULL, 0, (int)ms);
+		sig_poll(NULL, 0, (int)ms);
 }
 
 int
@@ -773,12 +773,16 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 	inv_init();
 	docker_init(&d, &cur.tg);
 	if (cur.once) {
-		if (pass(0) < 0) {
+		if (pass(0) < 0 && !stopping) {
 			err("pass against %s failed; nothing more deleted",
 			    cur.tg.text);
 			return 1;
 		}
 		save_state(1);
+		if (stopping) {
+			info("stopped by a signal");
+			return 0;
+		}
 		if (incomplete) {
 			err("inventory incomplete; nothing deleted");
 			return 1;

@@ -1,4 +1,5 @@
 /* See LICENSE file for copyright and license details. */
+#define _GNU_SOURCE		/* ppoll */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,6 +21,79 @@ _Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
 
 volatile sig_atomic_t stopping, reloading;
 int (*conn_test_open)(struct conn *c);
+static sigset_t wait_mask;	/* the mask inside a wait: the signals open */
+static int masked;		/* signals_block() was called */
+
+void
+signals_block(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, &wait_mask) < 0)
+		return;
+	/* open inside waits even if the parent had them blocked */
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGHUP);
+	masked = 1;
+}
+
+int
+sig_poll(struct pollfd *p, nfds_t n, int timeout_ms)
+{
+	struct timespec ts, *tp = NULL;
+	sigset_t pend, old;
+	int r;
+
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		tp = &ts;
+	}
+	r = ppoll(p, n, tp, masked ? &wait_mask : NULL);
+	/*
+	 * ppoll() that finds a descriptor ready returns without delivering
+	 * a pending signal: deliver it now, for the next check to see (a
+	 * busy pass would never wait long enough otherwise).
+	 */
+	if (r >= 0 && masked && sigpending(&pend) == 0 &&
+	    (sigismember(&pend, SIGTERM) == 1 ||
+	    sigismember(&pend, SIGINT) == 1 ||
+	    sigismember(&pend, SIGHUP) == 1)) {
+		sigprocmask(SIG_SETMASK, &wait_mask, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	return r;
+}
+
+#ifdef DC_TEST_HOOKS
+/*
+ * Test copies only (tests/integration/hooks.mk): a pause between the
+ * stop-flag check and the wait, where a signal used to be lost.
+ * DC_TEST_DELAY_MS before every wait, DC_TEST_IDLE_DELAY_MS before an
+ * endless wait on the event stream.
+ */
+static void
+hook_delay(int endless)
+{
+	const char *v = getenv("DC_TEST_DELAY_MS");
+	struct timespec ts;
+	long ms;
+
+	if (endless && (!v || !*v))
+		v = getenv("DC_TEST_IDLE_DELAY_MS");
+	if (!v || (ms = atol(v)) <= 0)
+		return;
+	warn("test hook: delay %ld ms before a wait", ms);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000L;
+	nanosleep(&ts, NULL);
+}
+#endif
 
 long long
 mono_ms(void)
@@ -48,14 +122,18 @@ wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 	}
 	c->waited = WAIT_OK;
 	for (;;) {
+		/* the signals are blocked here: none comes before sig_poll */
 		if (stopping || (reloading && c->idle)) {
 			c->waited = WAIT_SIGNAL;
 			errno = EINTR;
 			return -1;
 		}
+#ifdef DC_TEST_HOOKS
+		hook_delay(c->idle && timeout_ms < 0);
+#endif
 		now = mono_ms();
 		left = timeout_ms < 0 ? -1 : end > now ? (int)(end - now) : 0;
-		r = poll(&p, 1, left);
+		r = sig_poll(&p, 1, left);
 		if (r > 0)
 			return 0;
 		if (r == 0) {

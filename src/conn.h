@@ -3,6 +3,7 @@
  * Transports: one struct conn of callbacks, so HTTP code is the same over a
  * unix socket, TCP, TLS and the in-memory transport of the tests.
  */
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -47,6 +48,14 @@ extern int (*conn_test_open)(struct conn *c);
  * A wait that times out gives -1 with errno ETIMEDOUT.
  */
 extern volatile sig_atomic_t stopping, reloading;
+/*
+ * Block SIGTERM, SIGINT and SIGHUP (main, before anything waits): they
+ * are delivered only inside sig_poll(), so a signal that comes after a
+ * check of stopping or reloading ends the wait that follows at once.
+ */
+void signals_block(void);
+/* poll() with those signals open during the wait only; as ppoll() */
+int sig_poll(struct pollfd *p, nfds_t n, int timeout_ms);
 
 /*
  * Parse a host URL: unix:///path or tcp://host:port. 0, or -1 with a

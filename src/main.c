@@ -30,7 +30,7 @@ reload(struct settings *s)
 {
 	char err[512];
 
-	if (settings_load(s, g_argc, g_argv, err, sizeof err) != 0) {
+	if (settings_reload(s, g_argc, g_argv, err, sizeof err) != 0) {
 		logm(L_ERROR, "reload: %s", err);
 		return -1;
 	}
@@ -55,10 +55,11 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);	/* a closed socket is an error */
-	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end early */
+	sa.sa_handler = on_signal;	/* delivered inside waits only */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	signals_block();
 	g_argc = argc;
 	g_argv = argv;
 

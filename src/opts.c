@@ -15,6 +15,8 @@
 #include "hiwater.h"
 #include "opts.h"
 
+_Static_assert(RESYNC_MIN_MS >= 1, "0 is never; the minimum is above it");
+
 static const char usage[] =
 "usage: docker-cleaner [--config FILE] [--quota SIZE]\n"
 "                      [--remove-stopped-containers never|onexit|always]\n"
@@ -34,7 +36,8 @@ static const char usage[] =
 "  --state-file PATH  last uses of images, kept across restarts\n"
 "                  (" DEFAULT_STATE "; \"\" for none)\n"
 "  --resync-interval DURATION\n"
-"                  take a full new inventory this often (5m; 0: never)\n"
+"                  take a full new inventory this often (5m; at least\n"
+"                  1s; 0: never)\n"
 "  --tlsverify     TLS with client certificates to tcp:// hosts\n"
 "                  (DOCKER_TLS_VERIFY); files from DOCKER_CERT_PATH, else\n"
 "                  ~/.docker: ca.pem, cert.pem, key.pem\n"
@@ -174,6 +177,15 @@ bad:
 	*why = "not a duration (a number with ms, s, m or h)";
 	return -1;
 }
+
+/* a resync interval other than 0 (never) under the minimum: a tight loop */
+static int
+resync_short(long long ms)
+{
+	return ms > 0 && ms < RESYNC_MIN_MS;
+}
+
+#define RESYNC_SHORT "shorter than %d ms (0 turns the resync off)"
 
 static int
 mode_of(const char *s)
@@ -324,8 +336,17 @@ config_parse(struct settings *s, const char *buf, size_t n, const char *path,
 			} else {
 				q *= 1000;
 			}
+			if (resync_short(q)) {
+				raw(&j, val, v, sizeof v);
+				snprintf(err, errsz, "config file %s: "
+				    "ResyncInterval '%s': " RESYNC_SHORT, path,
+				    v, (int)RESYNC_MIN_MS);
+				return -1;
+			}
 			s->resync_ms = q;
 		} else {
+			/* as written in the file, sanitised: no control byte */
+			raw(&j, k, ks, sizeof ks);
 			warn("config file %s: unknown key '%s' ignored", path, ks);
 		}
 	}
@@ -335,6 +356,22 @@ badq:
 	snprintf(err, errsz, "config file %s: Quota '%s': %s", path, v, why);
 	return -1;
 }
+
+/* at a reload: a config file that cannot be read is an error */
+static int strict_config;
+
+#ifdef DC_TEST_HOOKS
+/* test copies only (tests/integration/hooks.mk): another default file */
+static const char *
+default_config(void)
+{
+	const char *p = getenv("DC_TEST_DEFAULT_CONFIG");
+
+	return p && *p ? p : DEFAULT_CONFIG;
+}
+#else
+#define default_config() DEFAULT_CONFIG
+#endif
 
 /* read the config file; 0, 1 when a missing default is skipped, -1 */
 static int
@@ -347,7 +384,7 @@ config_load(struct settings *s, const char *path, int explicit, char *err,
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT && !explicit) {
+		if (errno == ENOENT && !explicit && !strict_config) {
 			warn("default config file %s not found; relying on the "
 			    "command line", path);
 			return 1;
@@ -524,6 +561,11 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 		    why);
 		return -1;
 	}
+	if (g.resync && resync_short(rs)) {
+		snprintf(err, errsz, "--resync-interval '%.60s': " RESYNC_SHORT,
+		    g.resync, (int)RESYNC_MIN_MS);
+		return -1;
+	}
 	if (g.state && strlen(g.state) >= sizeof s->state_file) {
 		snprintf(err, errsz, "--state-file: path longer than %zu bytes",
 		    sizeof s->state_file - 1);
@@ -534,7 +576,8 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 		    sizeof s->config - 1);
 		return -1;
 	}
-	strcpy(s->config, g.config ? g.config : DEFAULT_CONFIG);
+	snprintf(s->config, sizeof s->config, "%s",
+	    g.config ? g.config : default_config());
 	if ((r = config_load(s, s->config, g.config != NULL, err, errsz)) < 0)
 		return -1;
 	if (r == 1)
@@ -565,4 +608,16 @@ settings_load(struct settings *s, int argc, char **argv, char *err,
 	if (s->api_pin && !*s->api_pin)
 		s->api_pin = NULL;
 	return 0;
+}
+
+int
+settings_reload(struct settings *s, int argc, char **argv, char *err,
+    size_t errsz)
+{
+	int r;
+
+	strict_config = 1;
+	r = settings_load(s, argc, argv, err, errsz);
+	strict_config = 0;
+	return r;
 }

@@ -34,6 +34,12 @@ struct settings {
 int settings_load(struct settings *s, int argc, char **argv, char *err,
     size_t errsz);
 /*
+ * The same at a reload (SIGHUP): a config file that cannot be read, the
+ * default one too, is an error (-1), so the settings in force are kept.
+ */
+int settings_reload(struct settings *s, int argc, char **argv, char *err,
+    size_t errsz);
+/*
  * "10G", "512m", "1.5T", "20GB", "1048576": 1024-based, case-insensitive
  * suffix K M G T, optional trailing B. 0, or -1 with the problem in why.
  */

@@ -182,9 +182,194 @@ s_resync() {
 	stop_cleaner
 }
 
+# ---- issue 9: config and signals
+
+# the test copy with hooks (tests/integration/hooks.mk), built once
+HOOKED=$DC_REPO_ROOT/build/hooks/docker-cleaner
+HOOKED_BUILT=
+HOOK_ENV=()
+build_hooked() {
+	local out
+	[ -n "$HOOKED_BUILT" ] && return 0
+	out=$(cd "$DC_REPO_ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s --no-print-directory -f tests/integration/hooks.mk \
+	    SANITIZE=0 TLS=0 B=build/hooks PROG=build/hooks/docker-cleaner \
+	    build/hooks/docker-cleaner 2>&1) ||
+	    { echo "$out" | tail -n 20 | sed 's/^/# /'; return 1; }
+	HOOKED_BUILT=1
+}
+
+# start_hooked ARGS: the hooked copy as a daemon (-vv) with HOOK_ENV in
+# its environment, as start_cleaner does it but with no --config unless
+# ARGS name one
+start_hooked() {
+	: > "$W/daemon.log"
+	env "${HOOK_ENV[@]}" "$HOOKED" --host "unix://$DC_SOCK" --state-file "" \
+	    -vv "$@" >> "$W/daemon.out" 2> "$W/daemon.log" &
+	CLEANER_PID=$!
+	wait_for "cleaner follows events" 30 \
+	    grep -q "listening for docker events" "$W/daemon.log"
+}
+
+# the hooks stay out of the program as built by make
+s_no_hooks() {
+	t_check "the program under test has no test hooks" \
+	    lacks DC_TEST_ "$DC"
+}
+
+# SIGHUP while the default config file is missing: the config in force
+# stays, and the log says why (it fell back to every built-in default:
+# quota 1G, "always")
+s_reload_missing() {
+	local a
+	reset_daemon
+	build_hooked || { t_fail "reload missing" "hooked copy not built"; return; }
+	a=$(make_image rm-a:1 50)
+	use_image rm-a:1
+	echo '{"Quota": 0, "RemoveStoppedContainers": "never"}' > "$W/default.json"
+	HOOK_ENV=(DC_TEST_DEFAULT_CONFIG="$W/default.json")
+	start_hooked
+	t_check "reload missing: the default config read (quota 0)" \
+	    grep -q "quota 0 bytes" "$W/daemon.log"
+	rm -f "$W/default.json"
+	kill -HUP "$CLEANER_PID"
+	t_check "reload missing: not reloaded" wait_for "reload error" 10 \
+	    grep -q "configuration not reloaded" "$W/daemon.log"
+	t_check "reload missing: the reason, naming the file" \
+	    grep -q "default.json: No such file" "$W/daemon.log"
+	make_image rm-b:1 50 >/dev/null
+	use_image rm-b:1
+	# quota 0: the most recently used image only (under 1G both stay)
+	t_check "reload missing: quota 0 still applies at the next destroy" \
+	    wait_for "eviction" 20 gone "$a"
+	t_check "reload missing: most recent image kept" image_exists rm-b:1
+	stop_cleaner
+	t_eq "reload missing: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+	HOOK_ENV=()
+}
+
+# a resync interval under a second is bad input (a tight loop otherwise)
+s_resync_short() {
+	local rc
+	cleaner --once --resync-interval 1ms 2> "$W/log"
+	rc=$?
+	t_eq "resync 1ms: exit 2" 2 "$rc"
+	t_check "resync 1ms: one line naming the value" \
+	    test "$(grep -c "'1ms'" "$W/log")" = 1 -a "$(wc -l < "$W/log")" = 1
+	echo '{"ResyncInterval": "500ms"}' > "$W/short.json"
+	"$DC" --host "unix://$DC_SOCK" --config "$W/short.json" --once \
+	    --state-file "" 2> "$W/log"
+	rc=$?
+	t_eq "ResyncInterval 500ms: exit 2" 2 "$rc"
+	t_check "ResyncInterval 500ms: named" grep -q "ResyncInterval '500ms'" "$W/log"
+}
+
+# ended: gone, or a zombie waiting for its parent (this shell)
+ended() { ! [ -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat")" = Z ]; }
+
+# end_cleaner WHAT: after a signal, wait up to 10 s for the cleaner to end
+# (a hang is killed and recorded); CLEANER_STATUS: its exit status
+end_cleaner() {
+	if wait_for "$1: the end" 10 ended "$CLEANER_PID"; then
+		t_pass "$1: ends"
+	else
+		t_fail "$1: ends" "still running 10 s after the signal"
+		kill -9 "$CLEANER_PID"
+	fi
+	wait "$CLEANER_PID" 2>/dev/null
+	CLEANER_STATUS=$?
+	CLEANER_PID=
+}
+
+# a SIGTERM between the stop-flag check and the wait: the wait ends at
+# once (it was waited out: for ever with --resync-interval 0). The hook
+# pauses 1.5 s there, after a log line; the signal comes in the pause
+s_stop_window() {
+	reset_daemon
+	build_hooked || { t_fail "stop window" "hooked copy not built"; return; }
+	make_image sw-a:1 10 >/dev/null
+	HOOK_ENV=(DC_TEST_IDLE_DELAY_MS=1500)
+	start_hooked --config "$W/empty.json" --quota 1G --resync-interval 0
+	HOOK_ENV=()
+	t_check "stop window: in the window" wait_for "the window" 10 \
+	    grep -q "test hook: delay" "$W/daemon.log"
+	kill -TERM "$CLEANER_PID"
+	end_cleaner "stop window: SIGTERM in the window"
+	t_eq "stop window: exit 0" 0 "$CLEANER_STATUS"
+}
+
+# --once stopped by SIGTERM in the middle of its pass: exit 0 with the
+# uses found so far saved, as the README promises (it exited 1). Every
+# wait of the hooked copy pauses 0.5 s; the signal comes after the first
+# use was found in the daemon's history, while the second is looked up
+s_once_sigterm() {
+	local a
+	reset_daemon
+	build_hooked || { t_fail "once sigterm" "hooked copy not built"; return; }
+	a=$(make_image os-a:1 10); make_image os-b:1 10 >/dev/null
+	use_image os-a:1; use_image os-b:1
+	rm -f "$W/state"
+	env DC_TEST_DELAY_MS=500 "$HOOKED" --host "unix://$DC_SOCK" \
+	    --config "$W/empty.json" --state-file "$W/state" --quota 1G \
+	    --once -vv 2> "$W/once.log" &
+	CLEANER_PID=$!
+	t_check "once sigterm: a use found" wait_for "a use" 60 \
+	    grep -q "image ${a} used at" "$W/once.log"
+	kill -TERM "$CLEANER_PID"
+	end_cleaner "once sigterm"
+	t_eq "once sigterm: exit 0" 0 "$CLEANER_STATUS"
+	t_check "once sigterm: stopped mid-pass" \
+	    lacks "images managed" "$W/once.log"
+	t_check "once sigterm: the use found is saved" grep -q "$a" "$W/state"
+	t_check "once sigterm: state file whole" state_valid "$W/state"
+}
+
+# heap_calls PROG ARGS: PROG run under strace; HEAP_N: how many brk, mmap
+# or mremap calls it made (musl's malloc needs them; the static program
+# makes none otherwise); HEAP_RC: its exit status
+heap_calls() {
+	strace -f -e trace=brk,mmap,mremap -o "$W/strace" "$@" >/dev/null 2>&1
+	HEAP_RC=$?
+	HEAP_N=$(grep -cE '(brk|mmap|mremap)\(' "$W/strace")
+}
+
+# no heap, as the README says: the program as make builds it (musl,
+# static), a whole --once pass over the unix socket with the state file,
+# and tcp:// to an IP address (musl's getaddrinfo allocated there; only a
+# host name goes through it now)
+s_no_heap() {
+	local prog=$DC_REPO_ROOT/docker-cleaner h
+	if [ "$DC" != "$prog" ]; then
+		echo "# s_no_heap: for the musl program make builds; not $DC"
+		return 0
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "no heap" "strace not installed"; return; }
+	reset_daemon
+	make_image nh-a:1 10 >/dev/null; make_image nh-b:1 10 >/dev/null
+	use_image nh-a:1
+	rm -f "$W/nh.state"
+	heap_calls "$prog" --host "unix://$DC_SOCK" --config "$W/empty.json" \
+	    --state-file "$W/nh.state" --quota 0 --once -vv
+	t_eq "no heap: --once over the unix socket: exit 0" 0 "$HEAP_RC"
+	t_check "no heap: --once over the unix socket: state saved" \
+	    test -s "$W/nh.state"
+	t_eq "no heap: --once over the unix socket: no brk or mmap" 0 "$HEAP_N"
+	t_check "no heap: --once over the unix socket: deleted what it should" \
+	    gone nh-b:1
+	for h in 127.0.0.1:1 '[::1]:1'; do
+		heap_calls "$prog" --host "tcp://$h" --config "$W/empty.json" \
+		    --state-file "" --once
+		t_eq "no heap: tcp://$h (refused): exit 1" 1 "$HEAP_RC"
+		t_eq "no heap: tcp://$h: no brk or mmap" 0 "$HEAP_N"
+	done
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
-    s_sighup s_resync s_daemon_outage}; do
+    s_sighup s_resync s_daemon_outage \
+    s_no_hooks s_reload_missing s_resync_short s_stop_window \
+    s_once_sigterm s_no_heap}; do
 	echo "# $s ($ENGINE)"
 	$s
 done

@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "bounds.h"
 #include "conn.h"
+#include "log.h"
 #include "opts.h"
 
 #define ARGC(a) ((int)(sizeof a / sizeof a[0]) - 1)
@@ -219,6 +220,10 @@ config_values(void)
 	check(conf("{\"StateFile\":\"\",\"ResyncInterval\":300}") == 0);
 	check(s.state_file[0] == '\0' && s.resync_ms == 300000);
 	check(conf("{\"ResyncInterval\":0}") == 0 && s.resync_ms == 0);
+	check(conf("{\"ResyncInterval\":\"0ms\"}") == 0 && s.resync_ms == 0);
+	check(conf("{\"ResyncInterval\":\"1000ms\"}") == 0 &&
+	    s.resync_ms == 1000);
+	check(conf("{\"ResyncInterval\":1}") == 0 && s.resync_ms == 1000);
 	check(s.quota == 123 && s.rsc == RSC_ONEXIT && s.verbose == 5);
 	/* escaped key and value */
 	fresh();
@@ -266,6 +271,12 @@ config_errors(void)
 	check(conf_bad("{\"ResyncInterval\":-1}", "ResyncInterval", NULL));
 	check(conf_bad("{\"ResyncInterval\":1.5}", "ResyncInterval", NULL));
 	check(conf_bad("{\"ResyncInterval\":true}", "ResyncInterval", NULL));
+	/* under a second: a tight loop against the daemon (0 is never) */
+	check(conf_bad("{\"ResyncInterval\":\"1ms\"}", "ResyncInterval",
+	    "'1ms'"));
+	check(conf_bad("{\"ResyncInterval\":\"999ms\"}", "ResyncInterval",
+	    "shorter than 1000 ms"));
+	check(s.resync_ms == 0);
 	check(conf_bad("{\"StateFile\":5}", "StateFile", NULL));
 	check(conf_bad("{\"StateFile\":null}", "StateFile", NULL));
 	n = (size_t)sprintf(big, "{\"StateFile\":\"/");
@@ -314,6 +325,50 @@ config_errors(void)
 	sprintf(big + n, "\"Quota\":\"1G\"}");
 	fresh();
 	check(conf(big) == 0 && s.quota == 1LL << 30);
+	return 0;
+}
+
+/* config_parse of text with the warnings (stderr) caught in out */
+static int
+conf_log(const char *text, char *out, size_t n)
+{
+	char tmp[] = "/tmp/dc-unit-log-XXXXXX";
+	int fd, saved, level = log_level, r;
+	ssize_t got;
+
+	if ((fd = mkstemp(tmp)) < 0)
+		return -2;
+	unlink(tmp);
+	saved = dup(2);
+	dup2(fd, 2);
+	log_level = L_WARN;
+	r = conf(text);
+	log_level = level;
+	dup2(saved, 2);
+	close(saved);
+	got = pread(fd, out, n - 1, 0);
+	close(fd);
+	out[got > 0 ? got : 0] = '\0';
+	return r;
+}
+
+/* an unknown key reaches the log sanitised: one line, no escape sequence */
+static int
+config_unknown_key(void)
+{
+	char log[1024], *nl;
+
+	fresh();
+	check(conf_log("{\"Evil\\nerror: forged\\u001b[2J\":1}", log,
+	    sizeof log) == 0);
+	check(strstr(log, "unknown key") && strstr(log, "Evil"));
+	nl = strchr(log, '\n');
+	check(nl && nl[1] == '\0');	/* the line's own end only */
+	check(!strchr(log, 0x1b));
+	/* raw control bytes in the key, as the JSON parser lets them through */
+	fresh();
+	check(conf_log("{\"Bell\a\x1b[31m\":1}", log, sizeof log) == 0);
+	check(!strchr(log, 0x1b) && !strchr(log, '\a'));
 	return 0;
 }
 
@@ -460,6 +515,10 @@ load_state(void)
 	    longp, NULL };
 	char *a6[] = { "docker-cleaner", "--config", "/nonexistent/dc.json",
 	    "--resync-interval", "1.5h", NULL };
+	char *a7[] = { "docker-cleaner", "--config", path,
+	    "--resync-interval=1ms", NULL };
+	char *a8[] = { "docker-cleaner", "--config", path,
+	    "--resync-interval", "1s", NULL };
 
 	unsetenv("DOCKER_HOST");
 	check(file("{\"StateFile\":\"/var/tmp/dc\",\"ResyncInterval\":\"1h\"}")
@@ -474,6 +533,10 @@ load_state(void)
 	check(load(ARGC(a3), a3) == 0);
 	check(s.state_file[0] == '\0' && s.resync_ms == 0);
 	check(load(ARGC(a4), a4) == -1 && strstr(err, "'5x'"));
+	/* under a second: refused, naming the value; 1 s is fine */
+	check(load(ARGC(a7), a7) == -1 && strstr(err, "--resync-interval") &&
+	    strstr(err, "'1ms'") && strstr(err, "shorter than 1000 ms"));
+	check(load(ARGC(a8), a8) == 0 && s.resync_ms == 1000);
 	memset(longp, 'a', PATH_LEN);
 	longp[0] = '/';
 	check(load(ARGC(a5), a5) == -1 && strstr(err, "--state-file"));
@@ -511,6 +574,30 @@ load_defaults(void)
 	check(load(ARGC(a2), a2) == 0 && s.quota == 2LL << 30);
 	check(s.api_pin == NULL);
 	unsetenv("DOCKER_API_VERSION");
+	/* at a reload it is an error, naming the file: the old config stays */
+	err[0] = '\0';
+	check(settings_reload(&s, ARGC(a2), a2, err, sizeof err) == -1);
+	check(strstr(err, DEFAULT_CONFIG) && strstr(err, "No such file"));
+	return 0;
+}
+
+/* a reload reads the config file as a start does */
+static int
+load_reload(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", path, "--quota", "3G",
+	    NULL };
+
+	unsetenv("DOCKER_HOST");
+	check(file("{\"Quota\":\"1G\",\"RemoveStoppedContainers\":"
+	    "\"never\"}") == 0);
+	check(settings_reload(&s, ARGC(a1), a1, err, sizeof err) == 0);
+	check(s.quota == 3LL << 30 && s.rsc == RSC_NEVER);
+	unlink(path);
+	check(settings_reload(&s, ARGC(a1), a1, err, sizeof err) == -1);
+	check(strstr(err, path));
+	/* and a start after a reload is lenient again */
+	check(load(1, a1) == 0 || access(DEFAULT_CONFIG, F_OK) == 0);
 	return 0;
 }
 
@@ -670,10 +757,12 @@ const struct unit_test opts_tests[] = {
 	UNIT(config_values),
 	UNIT(config_errors),
 	UNIT(config_bounds),
+	UNIT(config_unknown_key),
 	UNIT(load_file),
 	UNIT(load_forms),
 	UNIT(load_state),
 	UNIT(load_defaults),
+	UNIT(load_reload),
 	UNIT(load_host),
 	UNIT(load_errors),
 	UNIT(load_done),
