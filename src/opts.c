@@ -20,8 +20,10 @@ _Static_assert(RESYNC_MIN_MS >= 1, "0 is never; the minimum is above it");
 static const char usage[] =
 "usage: docker-cleaner [--config FILE] [--quota SIZE]\n"
 "                      [--remove-stopped-containers never|onexit|always]\n"
-"                      [--host URL] [--once] [--dry-run] [-v|--verbose]...\n"
-"                      [--version] [--help]\n"
+"                      [--host URL] [--tlsverify] [--tlscacert FILE]\n"
+"                      [--tlscert FILE] [--tlskey FILE] [--state-file PATH]\n"
+"                      [--resync-interval DURATION] [--once] [--dry-run]\n"
+"                      [-v|--verbose]... [--version] [--help]\n"
 "\n"
 "Keep the Docker images of a host under a size quota, least recently used\n"
 "first, and remove stopped containers.\n"
@@ -49,7 +51,8 @@ static const char usage[] =
 "\n"
 "Config keys: Quota, RemoveStoppedContainers, Verbose, StateFile,\n"
 "ResyncInterval, Host, TLSVerify, TLSCACert, TLSCert, TLSKey.\n"
-"Exit status: 0 success, 1 failure, 2 bad usage or configuration.\n";
+"Exit status: 0 success, 1 failure, 2 bad usage or configuration.\n"
+"See docker-cleaner(8).\n";
 
 static const char *const modes[] = { "never", "onexit", "always" };
 

@@ -69,6 +69,13 @@ s_man() {
 		grep -q " ${f#-}\b" <<< "$syn" || missing="$missing $f(synopsis)"
 	done
 	t_eq "man: every option of --help" "" "$missing"
+	# the usage line (up to the first empty line) names every option
+	missing=""
+	for f in $("$ROOT/docker-cleaner" --help | grep -o -- '--[a-z-]*' | sort -u); do
+		"$ROOT/docker-cleaner" --help | sed '/^$/q' | grep -q -- "$f\b" ||
+		    missing="$missing $f"
+	done
+	t_eq "--help: the usage line is complete" "" "$missing"
 	missing=""
 	for f in $(sed -n 's/^\.It Fl \(-[a-z-]*\).*/-\1/p' "$man" | sort -u); do
 		"$ROOT/docker-cleaner" --help | grep -q -- "$f" || missing="$missing $f"
