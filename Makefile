@@ -39,8 +39,8 @@ CHECKENV = UNIT=$(B)/unit SAN_PROG=$(CURDIR)/$(PROG) \
 endif
 
 # every module but main.c: the unit tests link these too
-LIB = cleaner conn docker hiwater http id idtab inventory json jstream log \
-	clock opts policy state util x509
+LIB = cleaner conn docker docker_ev docker_req evict hiwater http id idtab \
+	inventory json jstream log loop clock opts policy state util x509
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without

@@ -1,7 +1,9 @@
 /* See LICENSE file for copyright and license details. */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
+/*
+ * The Engine API calls: listings, inspects, tag, delete, remove, each
+ * turned into plain records (records.h) and an outcome. The only code
+ * that knows the API's paths and field names, with docker_ev.c (events).
+ */
 #include <string.h>
 #include <sys/types.h>
 
@@ -12,7 +14,9 @@
 #include "id.h"
 #include "json.h"
 #include "jstream.h"
+#include "records.h"
 #include "docker.h"
+#include "docker_int.h"
 #include "log.h"
 #include "hiwater.h"
 #include "util.h"
@@ -26,192 +30,16 @@ _Static_assert(HTTP_REQ_MAX - 512 >= REF_LEN * 3 + 64,
 _Static_assert(REFS_BYTES >= REF_LEN && REFS_MAX >= 1,
     "one reference of REF_LEN bytes must fit an image's references");
 
-/* one element of a reply at a time: these are reused for every element */
+/* one element of a reply at a time: reused for every element */
 static char reply_win[REPLY_WINDOW];
-static struct jtok toks[JSON_TOKENS];
-
-static const char filter_types[] =	/* {"type":["container","image"]} */
-    "%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D";
 
 void
 docker_regions(void)
 {
 	hw_add("REPLY_WINDOW", reply_win, sizeof reply_win);
-	hw_add("JSON_TOKENS", toks, sizeof toks);
-}
-
-void
-docker_init(struct docker *d, const struct target *t)
-{
-	memset(d, 0, sizeof *d);
-	d->tg = *t;
-	d->conn.fd = -1;
-	d->api_major = API_MIN_MAJOR;
-	d->api_minor = API_MIN_MINOR;
-}
-
-static const char *
-host_header(const struct target *t)
-{
-	/* what the Go SDK sends over unix sockets; the real name over TCP */
-	return t->kind == T_UNIX ? "api.moby.localhost" : t->host;
-}
-
-/*
- * %-encode s into out: for a path segment (an image reference, keeping
- * ":/@"), or a query value (keep: NULL, only unreserved bytes); 0 or -1
- */
-static int
-encode_as(char *out, size_t outsz, const char *s, const char *keep)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) ||
-		    (keep && strchr(keep, c))) {
-			if (o + 1 >= outsz)
-				return -1;
-			out[o++] = (char)c;
-		} else {
-			if (o + 3 >= outsz)
-				return -1;
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-static int
-encode(char *out, size_t outsz, const char *s)
-{
-	return encode_as(out, outsz, s, ":/@");
-}
-
-/* connect, send, read the reply head into (c, h); 0 or -1 */
-static int
-start(struct docker *d, struct conn *c, struct http *h, const char *method,
-    const char *path)
-{
-	d->status = 0;
-	d->msg[0] = '\0';
-	if (conn_open(&d->tg, c) < 0)
-		return -1;
-	if (http_request(c, method, host_header(&d->tg), path) < 0 ||
-	    http_head(h, c, strcmp(method, "HEAD") == 0) < 0) {
-		conn_close(c);
-		return -1;
-	}
-	d->status = h->status;
-	return 0;
-}
-
-/* a request on the shared connection: printf-style path after the prefix */
-static int
-request(struct docker *d, const char *method, int versioned,
-    const char *fmt, ...)
-{
-	char path[HTTP_REQ_MAX - 512];	/* the rest: request line, headers */
-	va_list ap;
-	int n, m;
-
-	n = snprintf(path, sizeof path, "%s", versioned ? d->prefix : "");
-	va_start(ap, fmt);
-	m = vsnprintf(path + n, sizeof path - (size_t)n, fmt, ap);
-	va_end(ap);
-	if (m < 0 || (size_t)m >= sizeof path - (size_t)n) {
-		warn("request path too long");
-		return -1;
-	}
-	dbg("%s %s", method, path);
-	return start(d, &d->conn, &d->http, method, path);
-}
-
-static ssize_t
-body_reader(void *ctx, void *buf, size_t n)
-{
-	return http_body(ctx, buf, n);
-}
-
-/* end a request: read what is left, keep the daemon's message on failure */
-static int
-finish(struct docker *d, int ok)
-{
-	char raw[512];
-	struct json j;
-	const char *why;
-	int m;
-
-	if (!ok && d->status >= 300 && http_drain(&d->http, raw, sizeof raw) == 0) {
-		/* {"message":"..."}, or plain text (Podman's 404) */
-		if (json_parse(&j, raw, strlen(raw), toks, JSON_TOKENS, &why) == 0 &&
-		    (m = json_get(&j, 0, "message")) >= 0)
-			(void)json_str(&j, m, raw, sizeof raw, NULL);
-		san(d->msg, sizeof d->msg, raw, strcspn(raw, "\n"));
-	}
-	conn_close(&d->conn);
-	return ok ? 0 : -1;
-}
-
-int
-docker_negotiate(struct docker *d, const char *pin)
-{
-	char *end;
-	long maj, min;
-
-	if (request(d, "GET", 0, "/_ping") < 0)
-		return -1;
-	if (d->status != 200) {
-		finish(d, 0);
-		warn("%s: /_ping answered %d: %s", d->tg.text, d->status, d->msg);
-		return -1;
-	}
-	if (pin) {
-		if (*pin == 'v')
-			pin++;
-		maj = strtol(pin, &end, 10);
-		if (*end != '.' || end == pin || maj < 0 || maj > 99)
-			goto badpin;
-		min = strtol(end + 1, &end, 10);
-		if (*end || min < 0 || min > 999)
-			goto badpin;
-		d->api_major = (int)maj;
-		d->api_minor = (int)min;
-	} else if (d->http.api_major == 0) {
-		warn("%s sends no Api-Version; assuming %d.%d", d->tg.text,
-		    API_MIN_MAJOR, API_MIN_MINOR);
-		d->api_major = API_MIN_MAJOR;
-		d->api_minor = API_MIN_MINOR;
-	} else {
-		d->api_major = d->http.api_major;
-		d->api_minor = d->http.api_minor;
-		if (d->api_major * 1000 + d->api_minor <
-		    API_MIN_MAJOR * 1000 + API_MIN_MINOR) {
-			warn("%s speaks API %d.%d; at least %d.%d is needed",
-			    d->tg.text, d->api_major, d->api_minor,
-			    API_MIN_MAJOR, API_MIN_MINOR);
-			finish(d, 1);
-			return -1;
-		}
-		if (d->api_major * 1000 + d->api_minor >
-		    API_MAX_MAJOR * 1000 + API_MAX_MINOR) {
-			d->api_major = API_MAX_MAJOR;
-			d->api_minor = API_MAX_MINOR;
-		}
-	}
-	finish(d, 1);
-	snprintf(d->prefix, sizeof d->prefix, "/v%d.%d", d->api_major,
-	    d->api_minor);
-	return 0;
-badpin:
-	finish(d, 1);
-	warn("DOCKER_API_VERSION '%.20s' is not MAJOR.MINOR", pin);
-	return -1;
+	hw_add("JSON_TOKENS", dk_toks, sizeof dk_toks);
+	dk_event_regions();
+	hw_add("HTTP_RECV_MAX (requests)", dk.http.rbuf, sizeof dk.http.rbuf);
 }
 
 /*
@@ -229,7 +57,7 @@ each(struct docker *d, int mode, const char *what,
 	int r;
 
 	*skipped = 0;
-	jstream_init(&js, mode, reply_win, sizeof reply_win, body_reader,
+	jstream_init(&js, mode, reply_win, sizeof reply_win, dk_body,
 	    &d->http);
 	while ((r = jstream_next(&js, &p, &n)) != JS_END) {
 		if (r == JS_ERR)
@@ -240,7 +68,7 @@ each(struct docker *d, int mode, const char *what,
 			++*skipped;
 			continue;
 		}
-		if (json_parse(&j, p, n, toks, JSON_TOKENS, &why) < 0) {
+		if (json_parse(&j, p, n, dk_toks, JSON_TOKENS, &why) < 0) {
 			warn("%s: an element is unreadable (%s); it is treated "
 			    "as unknown", what, why);
 			++*skipped;
@@ -287,33 +115,33 @@ image_elem(struct json *j, void *arg)
 	return w->cb(w->ctx, &r);
 }
 
-/* GET a listing (a JSON array) and hand each element to fn; 0 or -1 */
-static int
+/* GET a listing (a JSON array) and hand each element to fn */
+static enum dk
 listing(struct docker *d, const char *path, int (*fn)(struct json *, void *),
     void *arg, int *skipped)
 {
 	int sk = 0, r;
 
 	*skipped = 0;
-	if (request(d, "GET", 1, "%s", path) < 0)
-		return -1;
+	if (dk_request(d, "GET", 1, "%s", path) < 0)
+		return DK_FAILED;
 	if (d->status != 200) {
-		finish(d, 0);
+		dk_finish(d, 0);
 		warn("%s answered %d: %s", path, d->status, d->msg);
-		return -1;
+		return DK_FAILED;
 	}
 	r = each(d, JS_ARRAY, path, fn, arg, &sk);
 	*skipped += sk;
-	return finish(d, r == 0);
+	return dk_finish(d, r == 0) == 0 ? DK_DONE : DK_FAILED;
 }
 
-int
-docker_images(struct docker *d, int (*cb)(void *, const struct image_rec *),
-    void *ctx, int *skipped)
+enum dk
+docker_images(int (*cb)(void *, const struct image_rec *), void *ctx,
+    int *skipped)
 {
 	struct image_walk w = { cb, ctx, skipped };
 
-	return listing(d, "/images/json", image_elem, &w, skipped);
+	return listing(&dk, "/images/json", image_elem, &w, skipped);
 }
 
 static int
@@ -359,13 +187,13 @@ ctr_elem(struct json *j, void *arg)
 	return w->cb(w->ctx, &r);
 }
 
-int
-docker_containers(struct docker *d, int (*cb)(void *, const struct ctr_rec *),
-    void *ctx, int *skipped)
+enum dk
+docker_containers(int (*cb)(void *, const struct ctr_rec *), void *ctx,
+    int *skipped)
 {
 	struct ctr_walk w = { cb, ctx, skipped };
 
-	return listing(d, "/containers/json?all=1", ctr_elem, &w, skipped);
+	return listing(&dk, "/containers/json?all=1", ctr_elem, &w, skipped);
 }
 
 struct one_arg {
@@ -404,19 +232,18 @@ ctr_inspect(struct json *j, void *arg)
 	return get_id(j, 0, "Image", arg);
 }
 
-int
-docker_inspect_container(struct docker *d, const struct id *cid,
-    struct id *image)
+enum dk
+docker_inspect_container(const struct id *cid, struct id *image)
 {
+	struct docker *d = &dk;
 	char hex[ID_TEXT];
 
-	if (request(d, "GET", 1, "/containers/%s/json", id_hex(cid, hex)) < 0)
-		return -1;
+	if (dk_request(d, "GET", 1, "/containers/%s/json", id_hex(cid, hex)) < 0)
+		return DK_FAILED;
 	if (d->status != 200)
-		return finish(d, 0);
-	if (one(d, "container inspect", ctr_inspect, image) < 0)
-		return finish(d, 0);
-	return finish(d, 1);
+		return dk_outcome(d, 0, 0);
+	return dk_outcome(d, 1, one(d, "container inspect", ctr_inspect,
+	    image) == 0);
 }
 
 /* add the strings of the array at v to ii->refs, skipping <none> forms */
@@ -465,30 +292,28 @@ img_inspect(struct json *j, void *arg)
 	return 0;
 }
 
-/* GET /images/{ref}/json, its object read by fn; 0 or -1 */
-static int
+/* GET /images/{ref}/json, its object read by fn */
+static enum dk
 inspect(struct docker *d, const char *ref, int (*fn)(struct json *, void *),
     void *arg)
 {
 	char enc[REF_LEN * 3];
 
-	if (encode(enc, sizeof enc, ref) < 0) {
+	if (dk_encode(enc, sizeof enc, ref) < 0) {
 		warn("image reference too long");
-		return -1;
+		return dk_not_sent(d);
 	}
-	if (request(d, "GET", 1, "/images/%s/json", enc) < 0)
-		return -1;
+	if (dk_request(d, "GET", 1, "/images/%s/json", enc) < 0)
+		return DK_FAILED;
 	if (d->status != 200)
-		return finish(d, 0);
-	if (one(d, "image inspect", fn, arg) < 0)
-		return finish(d, 0);
-	return finish(d, 1);
+		return dk_outcome(d, 0, 0);
+	return dk_outcome(d, 1, one(d, "image inspect", fn, arg) == 0);
 }
 
-int
-docker_inspect_image(struct docker *d, const char *ref, struct image_info *ii)
+enum dk
+docker_inspect_image(const char *ref, struct image_info *ii)
 {
-	return inspect(d, ref, img_inspect, ii);
+	return inspect(&dk, ref, img_inspect, ii);
 }
 
 /* an RFC 3339 time field: ns since 1970, or -1 (absent, unset, unreadable) */
@@ -519,10 +344,10 @@ head_inspect(struct json *j, void *arg)
 	return 0;
 }
 
-int
-docker_image_head(struct docker *d, const char *ref, struct image_head *h)
+enum dk
+docker_image_head(const char *ref, struct image_head *h)
 {
-	return inspect(d, ref, head_inspect, h);
+	return inspect(&dk, ref, head_inspect, h);
 }
 
 size_t
@@ -542,198 +367,66 @@ docker_ref_repo(const char *ref, int *kind)
 	return strlen(ref);
 }
 
-int
-docker_tag_image(struct docker *d, const struct id *id, const char *ref)
+enum dk
+docker_tag_image(const struct id *id, const char *ref)
 {
+	struct docker *d = &dk;
 	char hex[ID_TEXT], repo[REF_LEN * 3], tag[REF_LEN * 3], r[REF_LEN];
 	size_t n;
 	int kind;
 
 	n = docker_ref_repo(ref, &kind);
-	d->status = 0;
-	d->msg[0] = '\0';
 	if (kind != REF_TAG || n >= sizeof r) {
 		warn("'%.60s' is no repo:tag reference", ref);
-		return -1;
+		return dk_not_sent(d);
 	}
 	memcpy(r, ref, n);
 	r[n] = '\0';
-	if (encode_as(repo, sizeof repo, r, NULL) < 0 ||
-	    encode_as(tag, sizeof tag, ref + n + 1, NULL) < 0) {
+	if (dk_encode_as(repo, sizeof repo, r, NULL) < 0 ||
+	    dk_encode_as(tag, sizeof tag, ref + n + 1, NULL) < 0) {
 		warn("image reference too long");
-		return -1;
+		return dk_not_sent(d);
 	}
-	if (request(d, "POST", 1, "/images/%s/tag?repo=%s&tag=%s",
+	if (dk_request(d, "POST", 1, "/images/%s/tag?repo=%s&tag=%s",
 	    id_image(id, hex), repo, tag) < 0)
-		return -1;
+		return DK_FAILED;
 	if (d->status != 201 && d->status != 200)
-		return finish(d, 0);
-	return finish(d, http_drain(&d->http, NULL, 0) == 0);
+		return dk_outcome(d, 0, 0);
+	return dk_outcome(d, 1, http_drain(&d->http, NULL, 0) == 0);
 }
 
-int
-docker_delete_image(struct docker *d, const char *ref)
+enum dk
+docker_delete_image(const char *ref)
 {
+	struct docker *d = &dk;
 	char enc[REF_LEN * 3];
 
-	if (encode(enc, sizeof enc, ref) < 0) {
+	if (dk_encode(enc, sizeof enc, ref) < 0) {
 		warn("image reference too long");
-		return -1;
+		return dk_not_sent(d);
 	}
-	if (request(d, "DELETE", 1, "/images/%s", enc) < 0)
-		return -1;
+	if (dk_request(d, "DELETE", 1, "/images/%s", enc) < 0)
+		return DK_FAILED;
 	if (d->status != 200)
-		return finish(d, 0);
+		return dk_outcome(d, 0, 0);
 	/* the list of what was untagged and deleted is not needed */
-	return finish(d, http_drain(&d->http, NULL, 0) == 0);
+	return dk_outcome(d, 1, http_drain(&d->http, NULL, 0) == 0);
 }
 
-int
-docker_remove_container(struct docker *d, const struct id *cid)
+enum dk
+docker_remove_container(const struct id *cid)
 {
+	struct docker *d = &dk;
 	char hex[ID_TEXT];
+	enum dk r;
 
-	if (request(d, "DELETE", 1, "/containers/%s?v=1", id_hex(cid, hex)) < 0)
-		return -1;
-	if (d->status != 204 && d->status != 200)
-		return finish(d, 0);
-	return finish(d, http_drain(&d->http, NULL, 0) == 0);
-}
-
-int
-docker_events_open(struct docker *d, struct evstream *es, const char *since,
-    const char *until)
-{
-	char path[256];
-
-	snprintf(path, sizeof path, "%s/events?since=%s%s%s&filters=%s",
-	    d->prefix, since, until ? "&until=" : "", until ? until : "",
-	    filter_types);
-	dbg("GET %s", path);
-	es->open = 0;
-	if (start(d, &es->conn, &es->http, "GET", path) < 0)
-		return -1;
-	if (es->http.status != 200) {
-		char raw[256], s[128];
-		http_drain(&es->http, raw, sizeof raw);
-		conn_close(&es->conn);
-		warn("/events answered %d: %s", es->http.status,
-		    san(s, sizeof s, raw, strcspn(raw, "\n")));
-		return -1;
-	}
-	if (!until) {
-		es->conn.timeout_ms = -1;	/* a quiet daemon is normal */
-		es->conn.deadline = 0;		/* and this reply never ends */
-		es->conn.idle = 1;
-	}
-	jstream_init(&es->js, JS_SEQ, es->win, sizeof es->win, body_reader,
-	    &es->http);
-	es->open = 1;
-	return 0;
-}
-
-void
-docker_events_close(struct evstream *es)
-{
-	if (es->open)
-		conn_close(&es->conn);
-	es->open = 0;
-}
-
-static int
-action_of(struct json *j, int v, int type)
-{
-	static const char *const arrive[] = { "pull", "load", "import", "tag",
-	    "create", "loadfromarchive" };
-	size_t i;
-
-	if (type == EV_CONTAINER) {
-		if (json_eq(j, v, "create"))
-			return A_CREATE;
-		if (json_eq(j, v, "destroy") || json_eq(j, v, "remove"))
-			return A_DESTROY;	/* "remove": Podman */
-		if (json_eq(j, v, "die"))
-			return A_DIE;
-		return A_OTHER;
-	}
-	if (json_eq(j, v, "delete"))
-		return A_DELETE;
-	if (json_eq(j, v, "untag"))
-		return A_UNTAG;
-	for (i = 0; i < sizeof arrive / sizeof arrive[0]; i++)
-		if (json_eq(j, v, arrive[i]))
-			return A_ARRIVE;
-	return A_OTHER;
-}
-
-static int
-event_of(struct json *j, struct event *ev)
-{
-	char s[REF_LEN];
-	size_t n;
-	long long t, now;
-	int v, actor, attrs;
-
-	memset(ev, 0, sizeof *ev);
-	if (j->t[0].type != J_OBJECT)
-		return -1;
-	v = json_get(j, 0, "Type");
-	if (v < 0)	/* before API 1.22: container events only */
-		ev->type = EV_CONTAINER;
-	else if (json_eq(j, v, "container"))
-		ev->type = EV_CONTAINER;
-	else if (json_eq(j, v, "image"))
-		ev->type = EV_IMAGE;
-	else
-		return 0;
-	v = json_get(j, 0, "Action");
-	ev->action = action_of(j, v >= 0 ? v : json_get(j, 0, "status"),
-	    ev->type);
-	actor = json_get(j, 0, "Actor");
-	v = json_get(j, actor, "ID");
-	if (v < 0)
-		v = json_get(j, 0, "id");
-	if (json_str(j, v, s, sizeof s, &n) == 0 && id_parse(s, n, &ev->id) == 0)
-		ev->has_id = 1;
-	attrs = json_get(j, actor, "Attributes");
-	v = json_get(j, attrs, "image");
-	if (v < 0)
-		v = json_get(j, 0, "from");
-	if (ev->type == EV_CONTAINER &&
-	    json_str(j, v, ev->image, sizeof ev->image, NULL) < 0)
-		ev->image[0] = '\0';
-	/* timeNano, else time (seconds): a later one is now; negative, -1 */
-	now = now_ns();
-	if (json_int(j, json_get(j, 0, "timeNano"), &t) == 0 &&
-	    (ev->time_ns = t_clamp(t, 1, now)) >= 0)
-		return 0;
-	if (json_int(j, json_get(j, 0, "time"), &t) == 0 &&
-	    (ev->time_ns = t_clamp(t, 1000000000LL, now)) >= 0)
-		return 0;
-	return -1;
-}
-
-int
-docker_events_next(struct evstream *es, struct event *ev)
-{
-	struct json j;
-	const char *p, *why;
-	size_t n;
-	int r;
-
-	r = jstream_next(&es->js, &p, &n);
-	if (r == JS_SKIP)
-		warn("/events: an event is larger than the %d-byte window",
-		    EVENT_WINDOW);
-	if (r != JS_VALUE)
-		return r;
-	if (json_parse(&j, p, n, toks, JSON_TOKENS, &why) < 0) {
-		warn("/events: an event is unreadable (%s)", why);
-		return JS_SKIP;
-	}
-	if (event_of(&j, ev) < 0) {
-		warn("/events: an event lacks its type or time");
-		return JS_SKIP;
-	}
-	return JS_VALUE;
+	if (dk_request(d, "DELETE", 1, "/containers/%s?v=1", id_hex(cid, hex)) < 0)
+		return DK_FAILED;
+	if (d->status == 204 || d->status == 200)
+		return dk_outcome(d, 1, http_drain(&d->http, NULL, 0) == 0);
+	r = dk_outcome(d, 0, 0);
+	/* a second removal of the same container is no failure */
+	if (d->status == 409 && strstr(d->msg, "already in progress"))
+		return DK_GONE;
+	return r;
 }

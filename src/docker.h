@@ -1,120 +1,99 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * The Docker Engine API: the only module that knows its paths and field
- * names. Each call opens a connection, sends one request and turns the
- * reply into plain records. Requires config.h, conn.h, http.h, jstream.h,
- * id.h.
+ * The Engine API (docker.c: the calls; docker_req.c: requests, outcomes,
+ * version; docker_ev.c: events): the only module that knows its paths,
+ * field names, HTTP statuses and daemon messages. Each call opens a
+ * connection, sends one request and turns the reply into plain records
+ * (records.h) and an outcome. The connections and HTTP state are this
+ * module's own (static storage): one daemon at a time. Requires
+ * bounds.h, id.h, records.h.
  */
-struct docker {
-	struct target tg;
-	int api_major, api_minor;	/* negotiated or pinned */
-	char prefix[16];		/* "/v1.41" */
-	int status;		/* HTTP status of the last reply; 0: none */
-	char msg[256];		/* sanitised daemon message of the last failure */
-	struct conn conn;
-	struct http http;
+struct target;
+
+/*
+ * What became of a request. Engine differences are settled here: Docker
+ * says 409 where Podman says 500 for the same refusal.
+ */
+enum dk {
+	DK_DONE,	/* done, reply read */
+	DK_GONE,	/* no such object (404); for a container removal also
+			   "removal already in progress" (409): done by another */
+	DK_CONFLICT,	/* refused, as things stand: in use, several
+			   references, a child image, a container's state
+			   (Docker's 409; Podman's 500 saying the same) */
+	DK_REFUSED,	/* any other refusal (other 4xx, an unexpected 1xx-3xx
+			   status) */
+	DK_UNREADABLE,	/* the expected success status, but the reply could
+			   not be read (too large, malformed, cut short) */
+	DK_FAILED	/* no reply (connection, timeout, request too long)
+			   or a daemon failure (other 5xx) */
 };
 
-struct image_rec {
-	struct id id;
-	long long size;
-};
+/* forget any earlier daemon; t is copied */
+void docker_init(const struct target *t);
+/*
+ * "no reply", or "STATUS message" (the daemon's message, sanitised) of
+ * the last request that was not DK_DONE: for the log only
+ */
+const char *docker_msg(void);
+/* the API version in use (negotiated or pinned); returns "/vMAJ.MIN" */
+const char *docker_api(int *major, int *minor);
+/* the HTTP status of the last reply, 0 none: for tests; callers go by
+   the outcome */
+int docker_status(void);
 
-enum { CS_OTHER, CS_CREATED, CS_RUNNING, CS_PAUSED, CS_RESTARTING,
-	CS_REMOVING, CS_EXITED, CS_DEAD };
-
-struct ctr_rec {
-	struct id id;
-	struct id image;
-	int has_image;		/* ImageID was present and readable */
-	long long created;	/* ns since the epoch, at most now; 0 unknown */
-	int state;		/* CS_* */
-};
-
-enum { EV_OTHER, EV_CONTAINER, EV_IMAGE };
-enum { A_OTHER, A_CREATE, A_DESTROY, A_DIE, A_DELETE, A_UNTAG, A_ARRIVE };
-
-struct event {
-	int type;		/* EV_* */
-	int action;		/* A_*; A_ARRIVE: image pull, load, import, tag */
-	struct id id;		/* Actor.ID when it is an ID */
-	int has_id;
-	char image[REF_LEN];	/* container events: the image as given */
-	long long time_ns;	/* ns since the epoch, in [0, now] */
-};
-
-/* an image as inspected: ID, size and its references (tags, digests) */
-struct image_info {
-	struct id id;
-	long long size;
-	int nrefs;
-	const char *refs[REFS_MAX];	/* point into buf */
-	char buf[REFS_BYTES];
-};
-
-/* an image as inspected, without its references */
-struct image_head {
-	struct id id;
-	long long created_ns;	/* Created, ns since 1970; -1 unset/unreadable */
-	long long tagged_ns;	/* Metadata.LastTagTime; -1 unset/unreadable */
-};
-
-/* one open /events reply */
-struct evstream {
-	struct conn conn;
-	struct http http;
-	struct jstream js;
-	int open;
-	char win[EVENT_WINDOW];
-};
-
-void docker_init(struct docker *d, const struct target *t);
 /*
  * GET /_ping and choose the API version: min(ours, the daemon's), or
  * DOCKER_API_VERSION when pinned (pin: "1.41", NULL if not pinned).
- * 0, or -1 with the reason logged.
+ * DK_DONE, or DK_FAILED with the reason logged.
  */
-int docker_negotiate(struct docker *d, const char *pin);
+enum dk docker_negotiate(const char *pin);
 
 /*
  * Listings. cb gets each element that could be read; elements that could
- * not (too large, malformed) are counted in *skipped. 0 when the whole
- * reply was read, -1 otherwise (logged). cb returning -1 stops with -1.
+ * not (too large, malformed) are counted in *skipped. DK_DONE when the
+ * whole reply was read, DK_FAILED otherwise (logged). cb returning -1
+ * stops with DK_FAILED.
  */
-int docker_images(struct docker *d,
-    int (*cb)(void *, const struct image_rec *), void *ctx, int *skipped);
-int docker_containers(struct docker *d,
-    int (*cb)(void *, const struct ctr_rec *), void *ctx, int *skipped);
+enum dk docker_images(int (*cb)(void *, const struct image_rec *),
+    void *ctx, int *skipped);
+enum dk docker_containers(int (*cb)(void *, const struct ctr_rec *),
+    void *ctx, int *skipped);
 
-/* 0, or -1 (d->status 404: no such object) */
-int docker_inspect_container(struct docker *d, const struct id *cid,
-    struct id *image);
-int docker_inspect_image(struct docker *d, const char *ref,
-    struct image_info *ii);
+enum dk docker_inspect_container(const struct id *cid, struct id *image);
+enum dk docker_inspect_image(const char *ref, struct image_info *ii);
 /* the ID and times of the image ref names; as docker_inspect_image */
-int docker_image_head(struct docker *d, const char *ref,
-    struct image_head *h);
+enum dk docker_image_head(const char *ref, struct image_head *h);
 /*
  * POST /images/{id}/tag?repo=REPO&tag=TAG: ref (repo:tag) names the image
- * id again, moved from any other image. 0, or -1 with d->status, d->msg.
+ * id again, moved from any other image. Not a repo:tag: DK_FAILED.
  */
-int docker_tag_image(struct docker *d, const struct id *id, const char *ref);
+enum dk docker_tag_image(const struct id *id, const char *ref);
 /*
  * The repository of an image reference: its length in ref, and *kind:
  * REF_TAG (repo:tag), REF_DIGEST (repo@sha256:...) or REF_OTHER.
  */
 enum { REF_OTHER, REF_TAG, REF_DIGEST };
 size_t docker_ref_repo(const char *ref, int *kind);
-/* DELETE without force. 0, or -1 with d->status and d->msg */
-int docker_delete_image(struct docker *d, const char *ref);
-int docker_remove_container(struct docker *d, const struct id *cid);
+/* DELETE without force */
+enum dk docker_delete_image(const char *ref);
+enum dk docker_remove_container(const struct id *cid);
 
 /*
  * /events of containers and images from since (Unix time "S.NNNNNNNNN"),
- * until until (NULL: follow for ever). 0 or -1.
+ * until until (NULL: follow for ever). Two streams can be open at once:
+ * one followed, one bounded. The stream, or NULL (logged).
  */
-int docker_events_open(struct docker *d, struct evstream *es,
-    const char *since, const char *until);
-/* JS_VALUE with *ev filled, JS_SKIP (unreadable event), JS_END, JS_ERR */
+struct evstream;
+struct evstream *docker_events_open(const char *since, const char *until);
+enum { EVS_VALUE, EVS_IDLE, EVS_END, EVS_ERROR, EVS_SKIP };
+/*
+ * The next event: EVS_VALUE with *ev filled, EVS_SKIP (an unreadable
+ * event, logged), EVS_END, EVS_ERROR. docker_events_wait on a followed
+ * stream waits at most timeout_ms (-1: for ever), and says EVS_IDLE when
+ * nothing came in that time or a signal ended the wait; the stream stays
+ * intact then.
+ */
 int docker_events_next(struct evstream *es, struct event *ev);
+int docker_events_wait(struct evstream *es, int timeout_ms, struct event *ev);
 void docker_events_close(struct evstream *es);

@@ -14,9 +14,8 @@
 
 #include "bounds.h"
 #include "conn.h"
-#include "http.h"
 #include "id.h"
-#include "jstream.h"
+#include "records.h"
 #include "docker.h"
 #include "log.h"
 #include "fuzz.h"
@@ -27,21 +26,29 @@ static const char *const pins[] = { NULL, NULL, NULL, "1.41", "v1.52", "1.",
 static const char cid_text[] =
     "69cb29e007201ec4fc92515edb79d2e9ab6cfdf8c46919c1ea3c63a2930cc9f3";
 
-static struct docker d;
-static struct evstream es;
 static struct image_info ii;
 static struct fz fz;
 
-/* d->msg and d->status after any call: sanitised, bounded */
+/* the message and the status after any call: sanitised, bounded */
 static void
 check_docker(void)
 {
-	const char *e = memchr(d.msg, '\0', sizeof d.msg), *p;
+	const char *msg = docker_msg(), *p;
+	int status = docker_status();
 
-	FZ_CHECK(e != NULL);
-	for (p = d.msg; p < e; p++)
+	FZ_CHECK(strlen(msg) < 300);
+	for (p = msg; *p; p++)
 		FZ_CHECK(*p >= 0x20 && *p < 0x7f);
-	FZ_CHECK(d.status == 0 || (d.status >= 200 && d.status <= 599));
+	FZ_CHECK(status == 0 || (status >= 200 && status <= 599));
+}
+
+/* an outcome is one of DK_* */
+static void
+check_outcome(enum dk r)
+{
+	FZ_CHECK(r == DK_DONE || r == DK_GONE || r == DK_CONFLICT ||
+	    r == DK_REFUSED || r == DK_UNREADABLE || r == DK_FAILED);
+	check_docker();
 }
 
 static int
@@ -78,24 +85,27 @@ check_image_info(void)
 static void
 events(void)
 {
+	struct evstream *es;
 	struct event ev;
 	size_t n = 0;
-	int r;
+	int r, follow = fz_below(&fz, 2) == 0;
 
-	if (docker_events_open(&d, &es, "0.000000000",
-	    fz_below(&fz, 2) ? "1795839063.000000000" : NULL) < 0)
+	if (!(es = docker_events_open("0.000000000",
+	    follow ? NULL : "1795839063.000000000")))
 		return;
-	while ((r = docker_events_next(&es, &ev)) == JS_VALUE || r == JS_SKIP) {
+	/* a followed stream through the wait, as the daemon loop reads it */
+	while ((r = follow ? docker_events_wait(es, 1000, &ev) :
+	    docker_events_next(es, &ev)) == EVS_VALUE || r == EVS_SKIP) {
 		FZ_CHECK(++n <= fz.len);
-		if (r == JS_SKIP)
+		if (r == EVS_SKIP)
 			continue;
 		FZ_CHECK(ev.type >= EV_OTHER && ev.type <= EV_IMAGE);
 		FZ_CHECK(ev.action >= A_OTHER && ev.action <= A_ARRIVE);
 		FZ_CHECK(ev.has_id == 0 || ev.has_id == 1);
 		FZ_CHECK(memchr(ev.image, '\0', sizeof ev.image) != NULL);
 	}
-	FZ_CHECK(r == JS_END || r == JS_ERR);
-	docker_events_close(&es);
+	FZ_CHECK(r == EVS_END || r == EVS_ERROR || (follow && r == EVS_IDLE));
+	docker_events_close(es);
 }
 
 int
@@ -104,8 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct target t;
 	struct id cid, image;
 	struct image_head h;
-	const char *ref = "demo:1", *pin;
-	int skipped;
+	const char *ref = "demo:1", *pin, *prefix;
+	int skipped, major, minor;
 
 	log_level = -1;
 	fz_init(&fz, data, size, 1);
@@ -116,26 +126,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strcpy(t.text, "fuzz");
 	if (id_parse(cid_text, sizeof cid_text - 1, &cid) < 0)
 		fz_fail("id_parse");
-	docker_init(&d, &t);
+	docker_init(&t);
 
 	pin = pins[fz_below(&fz, sizeof pins / sizeof pins[0])];
-	if (docker_negotiate(&d, pin) == 0) {
-		FZ_CHECK(strncmp(d.prefix, "/v", 2) == 0);
-		FZ_CHECK(pin || (d.api_major * 1000 + d.api_minor <=
+	if (docker_negotiate(pin) == DK_DONE) {
+		prefix = docker_api(&major, &minor);
+		FZ_CHECK(strncmp(prefix, "/v", 2) == 0);
+		FZ_CHECK(pin || (major * 1000 + minor <=
 		    API_MAX_MAJOR * 1000 + API_MAX_MINOR &&
-		    d.api_major * 1000 + d.api_minor >=
+		    major * 1000 + minor >=
 		    API_MIN_MAJOR * 1000 + API_MIN_MINOR));
 	}
 	check_docker();
 	skipped = -1;
-	(void)docker_images(&d, on_image, NULL, &skipped);
+	check_outcome(docker_images(on_image, NULL, &skipped));
 	FZ_CHECK(skipped >= 0);
-	check_docker();
 	skipped = -1;
-	(void)docker_containers(&d, on_ctr, NULL, &skipped);
+	check_outcome(docker_containers(on_ctr, NULL, &skipped));
 	FZ_CHECK(skipped >= 0);
-	check_docker();
-	if (docker_inspect_image(&d, "demo:1", &ii) == 0) {
+	if (docker_inspect_image("demo:1", &ii) == DK_DONE) {
 		check_image_info();
 		/* as the cleaner does: untag each reference the daemon named */
 		if (ii.nrefs > 0)
@@ -144,18 +153,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_docker();
 	/* the lookups before an untag and of a name in the history */
 	h.created_ns = h.tagged_ns = -2;
-	if (docker_image_head(&d, ref, &h) == 0)
+	if (docker_image_head(ref, &h) == DK_DONE)
 		FZ_CHECK(h.created_ns >= -1 && h.tagged_ns >= -1);
 	check_docker();
 	/* a tag put back after a refused delete */
-	(void)docker_tag_image(&d, &cid, ref);
-	check_docker();
-	(void)docker_inspect_container(&d, &cid, &image);
-	check_docker();
-	(void)docker_delete_image(&d, ref);
-	check_docker();
-	(void)docker_remove_container(&d, &cid);
-	check_docker();
+	check_outcome(docker_tag_image(&cid, ref));
+	check_outcome(docker_inspect_container(&cid, &image));
+	check_outcome(docker_delete_image(ref));
+	check_outcome(docker_remove_container(&cid));
 	events();
 	check_docker();
 	return 0;

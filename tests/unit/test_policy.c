@@ -10,11 +10,7 @@
 #include "bounds.h"
 #include "id.h"
 #include "idtab.h"
-#include <sys/types.h>
-#include "conn.h"
-#include "http.h"
-#include "jstream.h"
-#include "docker.h"
+#include "records.h"
 #include "inventory.h"
 #include "policy.h"
 

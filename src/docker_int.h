@@ -1,0 +1,59 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * What the rooms of the Docker module share: docker_req.c (the daemon,
+ * one request at a time: connect, send, read the head, the outcome and
+ * the message; version negotiation), docker.c (the calls and the records
+ * they read) and docker_ev.c (the event streams). Requires bounds.h,
+ * conn.h, http.h, json.h, records.h, docker.h.
+ */
+
+/* the daemon and the state of the last request */
+struct docker {
+	struct target tg;
+	int api_major, api_minor;	/* negotiated or pinned */
+	char prefix[16];		/* "/v1.41" */
+	int status;		/* HTTP status of the last reply; 0: none */
+	char msg[256];		/* sanitised daemon message of the last failure */
+	struct conn conn;
+	struct http http;
+};
+
+/* docker_req.c's: the daemon and its request connection */
+extern struct docker dk;
+/* docker_req.c's: the tokens of one JSON value at a time */
+extern struct jtok dk_toks[JSON_TOKENS];
+
+/* docker_ev.c: register its windows and buffers (hiwater test mode) */
+void dk_event_regions(void);
+
+/*
+ * %-encode s into out: for a path segment (dk_encode: an image reference,
+ * keeping ":/@"), or a query value (keep: NULL, only unreserved bytes);
+ * 0 or -1
+ */
+int dk_encode_as(char *out, size_t outsz, const char *s, const char *keep);
+int dk_encode(char *out, size_t outsz, const char *s);
+/* connect, send, read the reply head into (c, h), d->status; 0 or -1 */
+int dk_start(struct docker *d, struct conn *c, struct http *h,
+    const char *method, const char *path);
+/*
+ * A request on d's own connection: printf-style path after the API
+ * prefix (versioned) or alone; 0 or -1 (no reply)
+ */
+int dk_request(struct docker *d, const char *method, int versioned,
+    const char *fmt, ...);
+/* the body reader of a reply (ctx: its struct http), for the framer */
+ssize_t dk_body(void *ctx, void *buf, size_t n);
+/*
+ * End a request: read what is left, keep the daemon's message on failure.
+ * ok: the reply is the one expected (its status, its body read). 0 or -1
+ */
+int dk_finish(struct docker *d, int ok);
+/*
+ * End a request whose status was the expected one (st_ok) or not: DK_DONE
+ * when body_ok too, DK_UNREADABLE when only the status was, else what the
+ * status and message say
+ */
+enum dk dk_outcome(struct docker *d, int st_ok, int body_ok);
+/* a request that could not be made: DK_FAILED, no reply */
+enum dk dk_not_sent(struct docker *d);

@@ -1,0 +1,284 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * The Docker module's requests: the daemon (struct docker dk), one
+ * request at a time on its connection, the outcome of each (the HTTP
+ * status and the daemon's message read here, and nowhere above: Podman's
+ * 500 that means Docker's 409 is settled here), the message kept for the
+ * log, and the API version negotiated.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "http.h"
+#include "id.h"
+#include "json.h"
+#include "records.h"
+#include "docker.h"
+#include "docker_int.h"
+#include "log.h"
+
+struct docker dk;
+struct jtok dk_toks[JSON_TOKENS];
+
+void
+docker_init(const struct target *t)
+{
+	struct docker *d = &dk;
+
+	memset(d, 0, sizeof *d);
+	d->tg = *t;
+	d->conn.fd = -1;
+	d->api_major = API_MIN_MAJOR;
+	d->api_minor = API_MIN_MINOR;
+}
+
+const char *
+docker_msg(void)
+{
+	static char out[sizeof dk.msg + 16];
+
+	if (dk.status == 0)
+		return "no reply";
+	snprintf(out, sizeof out, "%d %s", dk.status, dk.msg);
+	return out;
+}
+
+const char *
+docker_api(int *major, int *minor)
+{
+	*major = dk.api_major;
+	*minor = dk.api_minor;
+	return dk.prefix;
+}
+
+int
+docker_status(void)
+{
+	return dk.status;
+}
+
+/*
+ * Podman's 500s that mean what Docker's 409 means (its compat API maps
+ * every other removal failure to 500): matched on the message
+ */
+static const char *const podman_conflicts[] = {
+	"referenced in multiple repositories", "more than one tag",
+	"state improper",
+};
+
+/* the outcome of a request refused or failed with d->status, d->msg */
+static enum dk
+refusal(const struct docker *d)
+{
+	size_t i;
+
+	if (d->status == 0)
+		return DK_FAILED;
+	if (d->status == 404)
+		return DK_GONE;
+	if (d->status == 409)
+		return DK_CONFLICT;
+	if (d->status < 500)
+		return DK_REFUSED;
+	for (i = 0; i < sizeof podman_conflicts / sizeof podman_conflicts[0];
+	    i++)
+		if (strstr(d->msg, podman_conflicts[i]))
+			return DK_CONFLICT;
+	return DK_FAILED;
+}
+
+/* a request that could not be made: no reply */
+enum dk
+dk_not_sent(struct docker *d)
+{
+	d->status = 0;
+	d->msg[0] = '\0';
+	return DK_FAILED;
+}
+
+static const char *
+host_header(const struct target *t)
+{
+	/* what the Go SDK sends over unix sockets; the real name over TCP */
+	return t->kind == T_UNIX ? "api.moby.localhost" : t->host;
+}
+
+/*
+ * %-encode s into out: for a path segment (an image reference, keeping
+ * ":/@"), or a query value (keep: NULL, only unreserved bytes); 0 or -1
+ */
+int
+dk_encode_as(char *out, size_t outsz, const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) ||
+		    (keep && strchr(keep, c))) {
+			if (o + 1 >= outsz)
+				return -1;
+			out[o++] = (char)c;
+		} else {
+			if (o + 3 >= outsz)
+				return -1;
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int
+dk_encode(char *out, size_t outsz, const char *s)
+{
+	return dk_encode_as(out, outsz, s, ":/@");
+}
+
+/* connect, send, read the reply head into (c, h); 0 or -1 */
+int
+dk_start(struct docker *d, struct conn *c, struct http *h, const char *method,
+    const char *path)
+{
+	d->status = 0;
+	d->msg[0] = '\0';
+	if (conn_open(&d->tg, c) < 0)
+		return -1;
+	if (http_request(c, method, host_header(&d->tg), path) < 0 ||
+	    http_head(h, c, strcmp(method, "HEAD") == 0) < 0) {
+		conn_close(c);
+		return -1;
+	}
+	d->status = h->status;
+	return 0;
+}
+
+/* a request on the shared connection: printf-style path after the prefix */
+int
+dk_request(struct docker *d, const char *method, int versioned,
+    const char *fmt, ...)
+{
+	char path[HTTP_REQ_MAX - 512];	/* the rest: request line, headers */
+	va_list ap;
+	int n, m;
+
+	n = snprintf(path, sizeof path, "%s", versioned ? d->prefix : "");
+	va_start(ap, fmt);
+	m = vsnprintf(path + n, sizeof path - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= sizeof path - (size_t)n) {
+		warn("request path too long");
+		return -1;
+	}
+	dbg("%s %s", method, path);
+	return dk_start(d, &d->conn, &d->http, method, path);
+}
+
+ssize_t
+dk_body(void *ctx, void *buf, size_t n)
+{
+	return http_body(ctx, buf, n);
+}
+
+/*
+ * End a request: read what is left, keep the daemon's message on failure.
+ * ok: the reply is the one expected (its status, its body read)
+ */
+int
+dk_finish(struct docker *d, int ok)
+{
+	char raw[512];
+	struct json j;
+	const char *why;
+	int m;
+
+	if (!ok && d->status >= 300 && http_drain(&d->http, raw, sizeof raw) == 0) {
+		/* {"message":"..."}, or plain text (Podman's 404) */
+		if (json_parse(&j, raw, strlen(raw), dk_toks, JSON_TOKENS, &why) == 0 &&
+		    (m = json_get(&j, 0, "message")) >= 0)
+			(void)json_str(&j, m, raw, sizeof raw, NULL);
+		san(d->msg, sizeof d->msg, raw, strcspn(raw, "\n"));
+	}
+	conn_close(&d->conn);
+	return ok ? 0 : -1;
+}
+
+/*
+ * End a request whose status was the expected one (st_ok) or not: DK_DONE
+ * when body_ok too, DK_UNREADABLE when only the status was, else what the
+ * status and message say
+ */
+enum dk
+dk_outcome(struct docker *d, int st_ok, int body_ok)
+{
+	dk_finish(d, st_ok && body_ok);
+	if (st_ok)
+		return body_ok ? DK_DONE : DK_UNREADABLE;
+	return refusal(d);
+}
+
+enum dk
+docker_negotiate(const char *pin)
+{
+	struct docker *d = &dk;
+	char *end;
+	long maj, min;
+
+	if (dk_request(d, "GET", 0, "/_ping") < 0)
+		return DK_FAILED;
+	if (d->status != 200) {
+		dk_finish(d, 0);
+		warn("%s: /_ping answered %d: %s", d->tg.text, d->status, d->msg);
+		return DK_FAILED;
+	}
+	if (pin) {
+		if (*pin == 'v')
+			pin++;
+		maj = strtol(pin, &end, 10);
+		if (*end != '.' || end == pin || maj < 0 || maj > 99)
+			goto badpin;
+		min = strtol(end + 1, &end, 10);
+		if (*end || min < 0 || min > 999)
+			goto badpin;
+		d->api_major = (int)maj;
+		d->api_minor = (int)min;
+	} else if (d->http.api_major == 0) {
+		warn("%s sends no Api-Version; assuming %d.%d", d->tg.text,
+		    API_MIN_MAJOR, API_MIN_MINOR);
+		d->api_major = API_MIN_MAJOR;
+		d->api_minor = API_MIN_MINOR;
+	} else {
+		d->api_major = d->http.api_major;
+		d->api_minor = d->http.api_minor;
+		if (d->api_major * 1000 + d->api_minor <
+		    API_MIN_MAJOR * 1000 + API_MIN_MINOR) {
+			warn("%s speaks API %d.%d; at least %d.%d is needed",
+			    d->tg.text, d->api_major, d->api_minor,
+			    API_MIN_MAJOR, API_MIN_MINOR);
+			dk_finish(d, 1);
+			return DK_FAILED;
+		}
+		if (d->api_major * 1000 + d->api_minor >
+		    API_MAX_MAJOR * 1000 + API_MAX_MINOR) {
+			d->api_major = API_MAX_MAJOR;
+			d->api_minor = API_MAX_MINOR;
+		}
+	}
+	dk_finish(d, 1);
+	snprintf(d->prefix, sizeof d->prefix, "/v%d.%d", d->api_major,
+	    d->api_minor);
+	return DK_DONE;
+badpin:
+	dk_finish(d, 1);
+	warn("DOCKER_API_VERSION '%.20s' is not MAJOR.MINOR", pin);
+	return DK_FAILED;
+}

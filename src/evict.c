@@ -1,0 +1,309 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * Carrying out a decision safely: the eviction (delete_image with each
+ * reference confirmed before its untag, and put back when the daemon
+ * refuses the delete by ID), container removal, and the dry-run lines.
+ * Owns the scratch image record cl_ii and the ID lists of what to delete.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "id.h"
+#include "idtab.h"
+#include "inventory.h"
+#include "records.h"
+#include "docker.h"
+#include "log.h"
+#include "hiwater.h"
+#include "opts.h"
+#include "cleaner_int.h"
+
+struct image_info cl_ii;
+static struct id ids[IMAGE_MAX];	/* images to delete */
+static struct id cids[CONTAINER_MAX];	/* containers to remove */
+
+void
+cleaner_regions(void)
+{
+	hw_add("REFS_BYTES", cl_ii.buf, sizeof cl_ii.buf);
+}
+
+static void
+fmt_time(char *out, size_t n, long long ns)
+{
+	struct tm tm;
+	time_t t = (time_t)(ns / 1000000000LL);
+
+	if (ns < 0) {
+		snprintf(out, n, "never");
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* a refused or failed request (outcome r): logged; a failed one is trouble */
+static void
+failed(const char *what, const char *id, enum dk r)
+{
+	if (r == DK_FAILED)
+		cl_trouble = 1;
+	warn("failed to %s %s: %s", what, id, docker_msg());
+}
+
+void
+cl_remove_ctr(const struct id *id)
+{
+	char hex[ID_TEXT];
+	enum dk r;
+
+	id_hex(id, hex);
+	if (cl_set->dry_run) {
+		printf("would remove container %s\n", hex);
+		fflush(stdout);
+		return;
+	}
+	if ((r = docker_remove_container(id)) == DK_DONE) {
+		info("removed container %s", hex);
+		inv_ctr_del(id);
+	} else if (r == DK_GONE) {
+		dbg("container %s: already removed", hex);
+	} else {
+		failed("remove container", hex, r);
+	}
+}
+
+void
+cl_sweep(void)
+{
+	size_t i, n;
+
+	info("checking for stopped containers");
+	n = inv_ctr_in_state(CS_EXITED, cids, CONTAINER_MAX);
+	for (i = 0; i < n && !stopping; i++)
+		cl_remove_ctr(&cids[i]);
+}
+
+/* refs of cl_ii, joined, for the log */
+static char *
+refs_text(char *out, size_t n)
+{
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < cl_ii.nrefs && o + 1 < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "%s%s", i ? "," : "",
+		    cl_ii.refs[i]);
+	if (cl_ii.nrefs == 0)
+		snprintf(out, n, "untagged");
+	san(out, n, out, strlen(out));
+	return out;
+}
+
+/*
+ * Which references of cl_ii go by name before the delete by ID. Without
+ * force, the daemon deletes by ID only an image whose references are at
+ * most one tag and digests, all of one repository; it removes those with
+ * the image. Kept for that: the digests and one tag of one repository (the
+ * one with the digests, else the first). The other tags are untagged by
+ * name, which can be undone (POST tag); a digest reference cannot be made
+ * again, so digests of two repositories: -1, nothing to do.
+ */
+static int
+plan(unsigned char *keep)
+{
+	const char *kr = NULL;
+	size_t kn = 0, n;
+	int i, kind, tag_kept = 0;
+
+	for (i = 0; i < cl_ii.nrefs; i++) {
+		n = docker_ref_repo(cl_ii.refs[i], &kind);
+		if (kind == REF_TAG)
+			continue;
+		if (!kr) {
+			kr = cl_ii.refs[i];
+			kn = n;
+		} else if (n != kn || memcmp(kr, cl_ii.refs[i], n) != 0) {
+			return -1;
+		}
+	}
+	if (!kr && cl_ii.nrefs) {
+		kr = cl_ii.refs[0];
+		kn = docker_ref_repo(kr, &kind);
+	}
+	for (i = 0; i < cl_ii.nrefs; i++) {
+		n = docker_ref_repo(cl_ii.refs[i], &kind);
+		keep[i] = n == kn && memcmp(kr, cl_ii.refs[i], n) == 0 &&
+		    (kind != REF_TAG || !tag_kept++);
+	}
+	return 0;
+}
+
+/*
+ * Does ref still name the image id (a pull may have moved it)? 0 yes,
+ * 1 gone (404), 2 another image's now, -1 unknown (logged).
+ */
+static int
+names(const char *ref, const struct id *id)
+{
+	char s[80];
+	struct image_head h;
+	enum dk r;
+
+	if ((r = docker_image_head(ref, &h)) == DK_DONE)
+		return id_eq(&h.id, id) ? 0 : 2;
+	if (r == DK_GONE)
+		return 1;
+	failed("look up", san(s, sizeof s, ref, strlen(ref)), r);
+	return -1;
+}
+
+/*
+ * Tag the image id again with the n references in refs, removed from it
+ * by this pass; one that names another image by now is left there.
+ */
+static void
+restore(const struct id *id, const char *const *refs, int n)
+{
+	char hex[ID_TEXT], s[80];
+	enum dk r;
+	int i;
+
+	id_image(id, hex);
+	for (i = 0; i < n; i++) {
+		san(s, sizeof s, refs[i], strlen(refs[i]));
+		switch (names(refs[i], id)) {
+		case 0:
+			continue;
+		case 2:
+			warn("tag %s now names another image; not restored on "
+			    "image %s", s, hex);
+			continue;
+		case -1:
+			err("tag %s of image %s: not restored", s, hex);
+			cl_trouble = 1;
+			continue;
+		}
+		if ((r = docker_tag_image(id, refs[i])) == DK_DONE) {
+			info("restored tag %s on image %s", s, hex);
+		} else if (r == DK_GONE) {
+			dbg("image %s: gone; tag %s not restored", hex, s);
+		} else {
+			failed("restore tag", s, r);
+			err("tag %s of image %s: not restored", s, hex);
+			cl_trouble = 1;
+		}
+	}
+}
+
+/*
+ * Delete one image: its other tags by name (each confirmed to name it
+ * still), then by ID. When the daemon refuses the delete by ID, the tags
+ * removed are put back: the image stays whole.
+ */
+static void
+delete_image(const struct id *id)
+{
+	char hex[ID_TEXT], refs[320], when[32], s[80];
+	const char *gone[REFS_MAX];
+	unsigned char keep[REFS_MAX];
+	struct image *im = inv_image(id);
+	long long last = im ? im->last_used : -1;
+	int i, ngone = 0;
+	enum dk r;
+
+	id_image(id, hex);
+	if ((r = docker_inspect_image(hex, &cl_ii)) != DK_DONE) {
+		if (r == DK_GONE) {
+			dbg("image %s: already gone", hex);
+			inv_image_del(id);
+			return;
+		}
+		if (r != DK_UNREADABLE) {
+			failed("read the tags of image", hex, r);
+			return;
+		}
+		/*
+		 * A reply too large or malformed to read: delete by ID alone.
+		 * The daemon refuses (409) if the image has several
+		 * references, as it does if a container uses it.
+		 */
+		warn("image %s: its details cannot be read (too large or "
+		    "malformed); deleting by ID only", hex);
+		cl_ii.nrefs = 0;
+		cl_ii.size = im ? im->size : -1;
+	}
+	refs_text(refs, sizeof refs);
+	fmt_time(when, sizeof when, last);
+	if (plan(keep) < 0) {
+		warn("image %s (%s): digests of several repositories, which "
+		    "cannot be restored if the daemon refuses; not deleted",
+		    hex, refs);
+		return;
+	}
+	if (cl_set->dry_run) {
+		printf("would delete image %s tags=%s size=%lld last_used=%s\n",
+		    hex, refs, cl_ii.size, when);
+		fflush(stdout);
+		inv_image_del(id);	/* as if deleted, for what follows */
+		return;
+	}
+	for (i = 0; i < cl_ii.nrefs; i++) {
+		if (keep[i])
+			continue;
+		san(s, sizeof s, cl_ii.refs[i], strlen(cl_ii.refs[i]));
+		switch (names(cl_ii.refs[i], id)) {
+		case 1:
+			continue;	/* already gone */
+		case 2:
+			warn("image %s: tag %s names another image now (moved); "
+			    "image not deleted in this pass", hex, s);
+			restore(id, gone, ngone);
+			return;
+		case -1:
+			restore(id, gone, ngone);
+			return;
+		}
+		if ((r = docker_delete_image(cl_ii.refs[i])) != DK_DONE) {
+			if (r == DK_GONE)
+				continue;
+			failed("untag image", hex, r);
+			restore(id, gone, ngone);
+			return;
+		}
+		gone[ngone++] = cl_ii.refs[i];
+	}
+	if ((r = docker_delete_image(hex)) == DK_DONE || r == DK_GONE) {
+		info("removed image %s (%s), %lld bytes, last used %s", hex,
+		    refs, cl_ii.size, when);
+		inv_image_del(id);
+		return;
+	}
+	failed("remove image", hex, r);
+	if (ngone) {
+		/* refused, or no reply: the image stays, with every tag */
+		restore(id, gone, ngone);
+		cl_trouble = 1;
+	}
+}
+
+void
+cl_evict(void)
+{
+	size_t i, n, ndel;
+
+	if (cl_incomplete) {
+		warn("use of some images is unaccounted for: nothing deleted "
+		    "until the next full inventory");
+		return;
+	}
+	ndel = inv_decide(cl_set->quota, ids, &n);
+	dbg("%zu images managed, %zu to delete", n, ndel);
+	for (i = 0; i < ndel && !stopping; i++)
+		delete_image(&ids[i]);
+}

@@ -1,0 +1,202 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * The daemon loop: a pass, then the live events until a new inventory is
+ * due (resync timer, a lost event, a stream that ended), retried with a
+ * growing delay; the state file saved at most once a second; new
+ * settings on SIGHUP. Owns the settings in force (cl_set) and cl_dirty.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "conn.h"
+#include "id.h"
+#include "idtab.h"
+#include "inventory.h"
+#include "records.h"
+#include "docker.h"
+#include "log.h"
+#include "opts.h"
+#include "state.h"
+#include "cleaner_int.h"
+#include "cleaner.h"
+
+_Static_assert(RETRY_MIN_MS >= 1 && RETRY_MIN_MS <= RETRY_MAX_MS,
+    "retry delays");
+
+static struct settings cur;	/* in force; replaced on SIGHUP */
+const struct settings *cl_set = &cur;
+int cl_dirty;			/* uses changed since the state was saved */
+static int (*reload_fn)(struct settings *);
+static long long saved_at;	/* monotonic ms of the last save */
+
+static int
+next_use(void *ctx, struct id *id, long long *t)
+{
+	return inv_next_used(ctx, id, t);
+}
+
+/* write the state file if it changed; now: or wait out the 1 s spacing */
+static void
+save_state(int now)
+{
+	size_t cursor = 0;
+
+	if (!cl_dirty || !cl_set->state_file[0] || cl_set->dry_run)
+		return;
+	if (!now && mono_ms() - saved_at < 1000)
+		return;
+	saved_at = mono_ms();
+	if (state_save(cl_set->state_file, next_use, &cursor) == 0) {
+		cl_dirty = 0;
+		dbg("state saved to %s", cl_set->state_file);
+	}
+}
+
+/* SIGHUP: read the settings again; a bad new config keeps the old one */
+static void
+reload(void)
+{
+	static struct settings fresh;
+
+	reloading = 0;
+	if (!reload_fn || reload_fn(&fresh) < 0) {
+		err("configuration not reloaded; keeping the old one");
+		return;
+	}
+	/* TLS files are read once, at startup: the connection stays too */
+	if (strcmp(fresh.tg.text, cur.tg.text) != 0 || fresh.tg.tls != cur.tg.tls)
+		warn("reload: host and TLS settings change at a restart only");
+	fresh.tg = cur.tg;
+	save_state(1);
+	cur = fresh;
+	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
+	    L_WARN + cur.verbose;
+	info("configuration reloaded: quota %lld bytes", cur.quota);
+}
+
+/*
+ * Follow the live stream. Returns when it fails, when a new inventory is
+ * due (resync interval, a lost event), or on stop: 1 when the new
+ * inventory was planned, 0 otherwise.
+ */
+static int
+follow_events(void)
+{
+	long long due = cur.resync_ms ? mono_ms() + cur.resync_ms : -1, left;
+	int was_incomplete = cl_incomplete, planned = 0, r;
+	struct event ev;
+
+	info("listening for docker events");
+	for (;;) {
+		/* wake for the next resync, and to save state within 1 s */
+		left = -1;
+		if (due >= 0)
+			left = due > mono_ms() ? due - mono_ms() : 0;
+		if (cl_dirty && cl_set->state_file[0] && !cl_set->dry_run &&
+		    (left < 0 || left > 1000))
+			left = 1000;
+		r = docker_events_wait(cl_live, (int)left, &ev);
+		if (stopping)
+			break;
+		if (r == EVS_IDLE) {
+			save_state(0);
+			if (reloading)
+				reload();
+			if (due >= 0 && mono_ms() >= due) {
+				info("periodic resync");
+				planned = 1;
+				break;
+			}
+			continue;	/* a timeout or a signal: still intact */
+		}
+		if (r == EVS_END || r == EVS_ERROR) {
+			warn("event stream of %s ended", cl_set->tg.text);
+			break;
+		}
+		if (r == EVS_SKIP) {
+			/* a lost event may be a lost container: start over */
+			warn("an event was lost; taking a new inventory");
+			break;
+		}
+		cl_handle(&ev);
+		save_state(0);
+		if (cl_incomplete && !was_incomplete)
+			break;	/* take a new inventory */
+	}
+	docker_events_close(cl_live);
+	return planned;
+}
+
+static void
+sleep_ms(long ms)
+{
+	/* the signals open inside the wait only: a SIGTERM ends it */
+	if (!stopping)
+		sig_poll(NULL, 0, (int)ms);
+}
+
+int
+cleaner_run(const struct settings *s, int (*rl)(struct settings *))
+{
+	long backoff = RETRY_MIN_MS, jitter;
+	long long start;
+
+	cur = *s;
+	reload_fn = rl;
+	inv_init();
+	docker_init(&cur.tg);
+	if (cur.once) {
+		if (cl_pass(0) < 0 && !stopping) {
+			err("pass against %s failed; nothing more deleted",
+			    cur.tg.text);
+			return 1;
+		}
+		save_state(1);
+		if (stopping) {
+			info("stopped by a signal");
+			return 0;
+		}
+		if (cl_incomplete) {
+			err("inventory incomplete; nothing deleted");
+			return 1;
+		}
+		if (cl_trouble) {
+			err("some requests to %s failed", cur.tg.text);
+			return 1;
+		}
+		return 0;
+	}
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	while (!stopping) {
+		if (reloading)
+			reload();
+		docker_init(&cur.tg);
+		start = mono_ms();
+		if (cl_pass(1) == 0) {
+			save_state(0);
+			if (follow_events() && !stopping)
+				continue;	/* a planned new inventory */
+		}
+		if (stopping)
+			break;
+		/*
+		 * A stream that lasted was a success: start over at once.
+		 * One that failed or lost an event at once is retried with a
+		 * growing delay, so a sick daemon gets no tight loop.
+		 */
+		if (mono_ms() - start > RETRY_MAX_MS) {
+			backoff = RETRY_MIN_MS;
+			continue;
+		}
+		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
+		warn("retrying %s in %ld ms", cur.tg.text, backoff + jitter);
+		sleep_ms(backoff + jitter);
+		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
+	}
+	save_state(1);
+	return 0;
+}

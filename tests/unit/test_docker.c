@@ -1,0 +1,214 @@
+/* See LICENSE file for copyright and license details. */
+/*
+ * The Docker module's outcomes: recorded replies in (an in-memory T_TEST
+ * connection), the outcome and the message for the log out. Docker's 409
+ * and Podman's 500 of the same meaning are one outcome.
+ */
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "unit.h"
+#include "bounds.h"
+#include "conn.h"
+#include "id.h"
+#include "records.h"
+#include "docker.h"
+
+static const char *reply;	/* the next connection's reply; NULL: none */
+static size_t rpos;
+
+static ssize_t
+rd(struct conn *c, void *buf, size_t n)
+{
+	size_t k = strlen(reply) - rpos;
+
+	(void)c;
+	if (k > n)
+		k = n;
+	memcpy(buf, reply + rpos, k);
+	rpos += k;
+	return (ssize_t)k;
+}
+
+static ssize_t
+wr(struct conn *c, const void *buf, size_t n)
+{
+	(void)c;
+	(void)buf;
+	return (ssize_t)n;
+}
+
+static int
+open_mem(struct conn *c)
+{
+	if (!reply)
+		return -1;
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->timeout_ms = -1;
+	c->read = rd;
+	c->write = wr;
+	rpos = 0;
+	return 0;
+}
+
+/* a daemon at a T_TEST target answering r to the next request */
+static void
+daemon_says(const char *r)
+{
+	struct target t;
+
+	memset(&t, 0, sizeof t);
+	t.kind = T_TEST;
+	strcpy(t.text, "test");
+	conn_test_open = open_mem;
+	docker_init(&t);
+	reply = r;
+}
+
+/* the reply status with {"message": text}: Content-Length filled in */
+static const char *
+answer(char *out, size_t n, const char *status, const char *text)
+{
+	char body[512];
+	int k;
+
+	k = snprintf(body, sizeof body, "{\"message\":\"%s\"}", text);
+	snprintf(out, n, "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %d\r\n\r\n%s", status, k, body);
+	return out;
+}
+
+static const char cid_text[] =
+    "69cb29e007201ec4fc92515edb79d2e9ab6cfdf8c46919c1ea3c63a2930cc9f3";
+
+static enum dk
+delete_image(const char *status, const char *text)
+{
+	char buf[1024];
+
+	daemon_says(answer(buf, sizeof buf, status, text));
+	return docker_delete_image("demo:1");
+}
+
+static enum dk
+remove_ctr(const char *status, const char *text)
+{
+	char buf[1024];
+	struct id cid;
+
+	if (id_parse(cid_text, sizeof cid_text - 1, &cid) < 0)
+		return (enum dk)-1;
+	daemon_says(answer(buf, sizeof buf, status, text));
+	return docker_remove_container(&cid);
+}
+
+static int
+outcome_done(void)
+{
+	struct id cid;
+
+	check(id_parse(cid_text, sizeof cid_text - 1, &cid) == 0);
+	daemon_says("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]");
+	check(docker_delete_image("demo:1") == DK_DONE);
+	daemon_says("HTTP/1.1 204 No Content\r\n\r\n");
+	check(docker_remove_container(&cid) == DK_DONE);
+	daemon_says("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+	check(docker_tag_image(&cid, "demo:1") == DK_DONE);
+	return 0;
+}
+
+static int
+outcome_gone(void)
+{
+	check(delete_image("404 Not Found", "No such image: demo:1") ==
+	    DK_GONE);
+	check(strcmp(docker_msg(), "404 No such image: demo:1") == 0);
+	check(remove_ctr("404 Not Found", "No such container: c1") == DK_GONE);
+	/* a second removal of the same container is no failure */
+	check(remove_ctr("409 Conflict", "removal of container c1 is already "
+	    "in progress") == DK_GONE);
+	/* but a delete of an image is not a removal of a container */
+	check(delete_image("409 Conflict", "removal of image is already in "
+	    "progress") == DK_CONFLICT);
+	return 0;
+}
+
+static int
+outcome_conflict(void)
+{
+	check(delete_image("409 Conflict", "conflict: unable to delete "
+	    "f663cfe82f58 (must be forced) - image is referenced in multiple "
+	    "repositories") == DK_CONFLICT);
+	check(strncmp(docker_msg(), "409 conflict: unable to delete", 30) == 0);
+	check(remove_ctr("409 Conflict", "container is running: stop the "
+	    "container before removing or force remove") == DK_CONFLICT);
+	/* Podman: 500 for the same refusals */
+	check(delete_image("500 Internal Server Error", "unable to delete "
+	    "f663cfe82f58 - image is referenced in multiple repositories") ==
+	    DK_CONFLICT);
+	check(strncmp(docker_msg(), "500 unable to delete", 20) == 0);
+	check(remove_ctr("500 Internal Server Error", "container state "
+	    "improper") == DK_CONFLICT);
+	return 0;
+}
+
+static int
+outcome_failed(void)
+{
+	struct id cid;
+
+	check(delete_image("500 Internal Server Error", "unable to remove "
+	    "filesystem") == DK_FAILED);
+	check(strcmp(docker_msg(), "500 unable to remove filesystem") == 0);
+	check(remove_ctr("503 Service Unavailable", "busy") == DK_FAILED);
+	/* no daemon: no reply */
+	check(id_parse(cid_text, sizeof cid_text - 1, &cid) == 0);
+	daemon_says(NULL);
+	check(docker_remove_container(&cid) == DK_FAILED);
+	check(strcmp(docker_msg(), "no reply") == 0);
+	/* not a repo:tag: nothing sent */
+	daemon_says("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+	check(docker_tag_image(&cid, "demo@sha256:abc") == DK_FAILED);
+	check(strcmp(docker_msg(), "no reply") == 0);
+	return 0;
+}
+
+static int
+outcome_refused(void)
+{
+	check(remove_ctr("400 Bad Request", "bad parameter") == DK_REFUSED);
+	check(strcmp(docker_msg(), "400 bad parameter") == 0);
+	check(delete_image("403 Forbidden", "no") == DK_REFUSED);
+	return 0;
+}
+
+static int
+outcome_unreadable(void)
+{
+	struct image_info ii;
+	struct image_head h;
+
+	/* the expected status, a body that is no image */
+	daemon_says("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{\"Id\":1");
+	check(docker_inspect_image("demo:1", &ii) == DK_UNREADABLE);
+	check(strcmp(docker_msg(), "200 ") == 0);
+	/* an unexpected success status is a refusal, as before */
+	daemon_says("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}");
+	check(docker_image_head("demo:1", &h) == DK_REFUSED);
+	daemon_says("HTTP/1.1 404 Not Found\r\nContent-Length: 21\r\n\r\n"
+	    "no such image: demo:1");
+	check(docker_image_head("demo:1", &h) == DK_GONE);
+	check(strcmp(docker_msg(), "404 no such image: demo:1") == 0);
+	return 0;
+}
+
+const struct unit_test docker_tests[] = {
+	UNIT(outcome_done),
+	UNIT(outcome_gone),
+	UNIT(outcome_conflict),
+	UNIT(outcome_failed),
+	UNIT(outcome_refused),
+	UNIT(outcome_unreadable),
+	{ NULL, NULL },
+};
