@@ -20,13 +20,13 @@
 #include "log.h"
 #include "hiwater.h"
 #include "opts.h"
+#include "policy.h"
 #include "state.h"
 #include "cleaner.h"
 
 _Static_assert(RETRY_MIN_MS >= 1 && RETRY_MIN_MS <= RETRY_MAX_MS,
     "retry delays");
 
-static struct id ids[IMAGE_MAX];	/* images to delete */
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 static struct image_info ii;
 static struct use {
@@ -83,7 +83,7 @@ untracked(struct image *im)
 		return;
 	info("image %s is loaded but unused, so it won't be cleaned",
 	    id_image(&im->k.id, hex));
-	im->flags |= IMG_LOGGED;
+	inv_logged(im);
 }
 
 /* start counting an image: it has a user now; needs its size */
@@ -105,7 +105,7 @@ track(const struct id *id)
 			return NULL;
 		im->size = ii.size;
 	}
-	im->flags |= IMG_TRACKED;
+	inv_track(im);
 	return im;
 }
 
@@ -118,7 +118,7 @@ list_image(void *ctx, const struct image_rec *r)
 	if (!(im = inv_image_add(&r->id, r->size, first_pass, NULL)))
 		return 0;
 	im->size = r->size;
-	im->flags |= IMG_LISTED;
+	inv_listed(im);
 	if (!first_pass)
 		untracked(im);
 	return 0;
@@ -485,17 +485,21 @@ delete_image(const struct id *id)
 static void
 evict(void)
 {
-	size_t i, n, ndel;
+	static struct policy_in in;
+	static struct policy_out out;
+	size_t i;
 
 	if (incomplete) {
 		warn("use of some images is unaccounted for: nothing deleted "
 		    "until the next full inventory");
 		return;
 	}
-	ndel = inv_decide(set->quota, ids, &n);
-	dbg("%zu images managed, %zu to delete", n, ndel);
-	for (i = 0; i < ndel && !stopping; i++)
-		delete_image(&ids[i]);
+	inv_facts(&in);
+	in.quota = set->quota;
+	policy_decide(&in, &out);
+	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
+	for (i = 0; i < out.ndel && !stopping; i++)
+		delete_image(&in.img[out.del[i]].id);
 }
 
 static void
