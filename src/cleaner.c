@@ -487,6 +487,7 @@ evict(void)
 {
 	static struct policy_in in;
 	static struct policy_out out;
+	char hex[ID_TEXT], why[40];
 	size_t i;
 
 	if (incomplete) {
@@ -498,6 +499,10 @@ evict(void)
 	in.quota = set->quota;
 	policy_decide(&in, &out);
 	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
+	for (i = 0; out.ndel && log_level >= L_DEBUG && i < in.n; i++)
+		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
+			dbg("image %s kept: %s", id_image(&in.img[i].id, hex),
+			    policy_why(&out.d[i], why, sizeof why));
 	for (i = 0; i < out.ndel && !stopping; i++)
 		delete_image(&in.img[out.del[i]].id);
 }
