@@ -46,7 +46,7 @@ untracked(struct image *im)
 		return;
 	info("image %s is loaded but unused, so it won't be cleaned",
 	    id_image(&im->k.id, hex));
-	im->flags |= IMG_LOGGED;
+	inv_logged(im);
 }
 
 /* start counting an image: it has a user now; needs its size */
@@ -70,7 +70,7 @@ track(const struct id *id)
 			return NULL;
 		im->size = cl_ii.size;
 	}
-	im->flags |= IMG_TRACKED;
+	inv_track(im);
 	return im;
 }
 
@@ -83,7 +83,7 @@ list_image(void *ctx, const struct image_rec *r)
 	if (!(im = inv_image_add(&r->id, r->size, first_pass, NULL)))
 		return 0;
 	im->size = r->size;
-	im->flags |= IMG_LISTED;
+	inv_listed(im);
 	if (!first_pass)
 		untracked(im);
 	return 0;

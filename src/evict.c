@@ -15,6 +15,7 @@
 #include "id.h"
 #include "idtab.h"
 #include "inventory.h"
+#include "policy.h"
 #include "records.h"
 #include "docker.h"
 #include "log.h"
@@ -23,7 +24,6 @@
 #include "cleaner_int.h"
 
 struct image_info cl_ii;
-static struct id ids[IMAGE_MAX];	/* images to delete */
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 
 void
@@ -295,15 +295,24 @@ delete_image(const struct id *id)
 void
 cl_evict(void)
 {
-	size_t i, n, ndel;
+	static struct policy_in in;
+	static struct policy_out out;
+	char hex[ID_TEXT], why[40];
+	size_t i;
 
 	if (cl_incomplete) {
 		warn("use of some images is unaccounted for: nothing deleted "
 		    "until the next full inventory");
 		return;
 	}
-	ndel = inv_decide(cl_set->quota, ids, &n);
-	dbg("%zu images managed, %zu to delete", n, ndel);
-	for (i = 0; i < ndel && !stopping; i++)
-		delete_image(&ids[i]);
+	inv_facts(&in);
+	in.quota = cl_set->quota;
+	policy_decide(&in, &out);
+	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
+	for (i = 0; out.ndel && log_level >= L_DEBUG && i < in.n; i++)
+		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
+			dbg("image %s kept: %s", id_image(&in.img[i].id, hex),
+			    policy_why(&out.d[i], why, sizeof why));
+	for (i = 0; i < out.ndel && !stopping; i++)
+		delete_image(&in.img[out.del[i]].id);
 }

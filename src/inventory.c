@@ -1,5 +1,4 @@
 /* See LICENSE file for copyright and license details. */
-#include <limits.h>
 #include <stddef.h>
 
 #include "bounds.h"
@@ -20,7 +19,6 @@ static struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
 static struct container ctr_slots[CONTAINER_MAX];
 static unsigned image_index[IMAGE_SLOTS], ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
-static struct pitem items[IMAGE_MAX];
 static struct id scratch[IMAGE_MAX];
 static unsigned seq;		/* next image discovery number */
 static size_t dropped;		/* entries refused by a full table */
@@ -70,6 +68,24 @@ void
 inv_image_del(const struct id *id)
 {
 	idtab_del(&images, id);
+}
+
+void
+inv_track(struct image *im)
+{
+	im->flags |= IMG_TRACKED;
+}
+
+void
+inv_listed(struct image *im)
+{
+	im->flags |= IMG_LISTED;
+}
+
+void
+inv_logged(struct image *im)
+{
+	im->flags |= IMG_LOGGED;
 }
 
 void
@@ -164,47 +180,31 @@ inv_ctr_in_state(int state, struct id *out, size_t max)
 	return n;
 }
 
-size_t
-inv_decide(long long quota, struct id *out, size_t *managed)
+void
+inv_facts(struct policy_in *in)
 {
+	struct policy_image *p;
 	struct container *c;
 	struct image *im;
-	long long total = 0;
-	size_t i, n = 0, k = 0;
+	size_t i;
 
+	in->n = 0;
 	for (i = 0; i < images.count; i++) {
 		im = &image_slots[i];
-		im->flags &= (unsigned char)~IMG_INUSE;
-		if (!(im->flags & IMG_TRACKED) || im->size < 0)
-			continue;
-		n++;
-		total = total > LLONG_MAX - im->size ? LLONG_MAX :
-		    total + im->size;
+		if (!(p = policy_add(in)))
+			break;	/* cannot be: both hold IMAGE_MAX */
+		p->id = im->k.id;
+		p->size = im->size;
+		p->last_used = im->last_used;
+		p->seq = im->seq;
+		p->tracked = (im->flags & IMG_TRACKED) != 0;
 	}
-	*managed = n;
-	if (total <= quota)
-		return 0;	/* all fits: no need to sort anything */
+	/* the image table is dense: slot i is in->img[i] */
 	for (i = 0; i < ctrs.count; i++)
 		if ((c = idtab_slot(&ctrs, i)) &&
-		    (im = idtab_get(&images, &c->image)))
-			im->flags |= IMG_INUSE;
-	for (i = 0, n = 0; i < images.count; i++) {
-		im = &image_slots[i];
-		if (!(im->flags & IMG_TRACKED) || im->size < 0)
-			continue;
-		items[n].size = im->size;
-		items[n].last_used = im->last_used;
-		items[n].seq = im->seq;
-		items[n].keep = (im->flags & IMG_INUSE) != 0;
-		items[n].idx = (unsigned)i;
-		n++;
-	}
-	if (policy_decide(items, n, quota) == 0)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!items[i].keep)
-			out[k++] = image_slots[items[i].idx].k.id;
-	return k;
+		    (im = idtab_get(&images, &c->image)) &&
+		    (size_t)(im - image_slots) < in->n)
+			in->img[im - image_slots].users++;
 }
 
 size_t

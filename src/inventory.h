@@ -1,15 +1,15 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * What the cleaner knows: images (size, last use) and containers (which
- * image each uses), in fixed tables sized by config.h. No I/O here, and no
- * policy but the call to policy_decide(). Requires id.h, idtab.h.
+ * What the cleaner knows: images (size, last use, tracked or not, order of
+ * discovery) and containers (which image each uses), in fixed tables sized
+ * by config.h. Facts only: no I/O, no rules (those are policy.c's, which
+ * inv_facts() feeds). Requires id.h, idtab.h.
  * Entry pointers are valid until the next deletion from the same table.
  */
 enum {
 	IMG_TRACKED = 1,	/* counts against the quota; may be deleted */
 	IMG_LISTED = 2,		/* seen in the current listing */
-	IMG_LOGGED = 4,		/* "loaded but unused" was logged */
-	IMG_INUSE = 8		/* scratch of inv_decide(): a container uses it */
+	IMG_LOGGED = 4		/* "loaded but unused" was logged */
 };
 
 struct image {
@@ -32,6 +32,10 @@ struct image *inv_image(const struct id *id);
 struct image *inv_image_add(const struct id *id, long long size, int tracked,
     int *isnew);
 void inv_image_del(const struct id *id);
+/* set IMG_TRACKED, IMG_LISTED, IMG_LOGGED */
+void inv_track(struct image *im);
+void inv_listed(struct image *im);
+void inv_logged(struct image *im);
 /* a use at t: last_used only moves forward */
 void inv_used(struct image *im, long long t);
 /* clear IMG_LISTED everywhere; then drop the images still without it */
@@ -52,13 +56,12 @@ void inv_ctr_clear(void);
 /* IDs of containers in state, at most max, into out; returns the count */
 size_t inv_ctr_in_state(int state, struct id *out, size_t max);
 
+struct policy_in;
 /*
- * The eviction decision over the tracked images of known size: images of
- * every container are in use. IDs to delete go to out (IMAGE_MAX room),
- * least recently used first; returns their count. *managed gets the count
- * of images considered.
+ * The facts for the policy (policy.h): every image, in table order, with
+ * how many containers use it. Sets in->n; the quota is the caller's.
  */
-size_t inv_decide(long long quota, struct id *out, size_t *managed);
+void inv_facts(struct policy_in *in);
 /*
  * Entries a full table refused since the last call (the first of a run is
  * logged when it happens; the caller logs the count).

@@ -1,21 +1,65 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * The eviction decision, pure: no I/O, no tables. The reference's rule:
- * keep every image in use; if none is, keep the most recently used one;
- * then, most recently used first, keep each image that still fits in the
- * quota; delete the rest, least recently used first.
+ * The eviction decision, pure: facts and settings in, for each image keep
+ * or delete and the reason out. No I/O, no tables of its own: the caller
+ * fills a policy_in (the inventory does, with inv_facts()) and acts on the
+ * policy_out; both are the caller's. Requires bounds.h, id.h.
+ *
+ * The reference's rule: an image of unknown size, or not tracked, is not
+ * managed (never deleted, not counted); keep every image in use; if none
+ * is, keep the most recently used one; then, most recently used first,
+ * keep each image that still fits in the quota; delete the rest, least
+ * recently used first. Ties in last use go by order of discovery.
  */
-struct pitem {
-	long long size;		/* bytes, >= 0 */
-	long long last_used;	/* any clock; -1: never used (oldest) */
-	unsigned seq;		/* tie-break: order of discovery */
-	int keep;		/* in: image in use; out: image kept */
-	unsigned idx;		/* the caller's: not read */
+enum reason {
+	R_UNMANAGED,	/* size unknown or not tracked: kept, not counted */
+	R_IN_USE,	/* a container uses it (n: how many) */
+	R_KEPT_BY_RULE,	/* issue 11 (--keep PATTERN): not given yet */
+	R_TOO_YOUNG,	/* issue 11 (--min-age): not given yet */
+	R_MOST_RECENT,	/* none in use: the most recently used one */
+	R_FITS,		/* fits in what the quota leaves */
+	R_DELETE	/* over the quota: the only reason that deletes */
+};
+
+struct policy_image {		/* the facts of one image */
+	struct id id;		/* not read by the policy */
+	long long size;		/* bytes; -1 unknown */
+	long long last_used;	/* any clock; -1 never used (the oldest) */
+	unsigned seq;		/* order of discovery: breaks ties */
+	unsigned users;		/* containers that use it, in any state */
+	unsigned char tracked;	/* counts against the quota (size known) */
+};
+
+struct policy_in {
+	long long quota;	/* bytes */
+	size_t n;		/* images in img: 0 to refill; raised by
+				 * policy_add() only */
+	struct policy_image img[IMAGE_MAX];
+};
+
+struct decision {		/* for one image */
+	enum reason why;
+	unsigned n;		/* R_IN_USE: how many containers */
+};
+
+struct policy_out {
+	struct decision d[IMAGE_MAX];	/* d[i]: for in->img[i] */
+	unsigned del[IMAGE_MAX];	/* [0, ndel): indexes into in->img to
+					 * delete, least recently used first */
+	size_t ndel;
+	size_t managed;			/* images counted against the quota */
+	unsigned tmp[IMAGE_MAX];	/* scratch of the sort */
 };
 
 /*
- * Sort it[0..n) least recently used first and decide: on return, keep is 1
- * for each image kept, 0 for each to delete (delete in array order).
- * Returns the number of images to delete.
+ * The next image of in, zeroed, with n raised; NULL when in is full. The
+ * only way to raise n, so n <= IMAGE_MAX holds by construction.
  */
-size_t policy_decide(struct pitem *it, size_t n, long long quota);
+struct policy_image *policy_add(struct policy_in *in);
+/* decide over in->img[0..n): fills out; returns out->ndel */
+size_t policy_decide(const struct policy_in *in, struct policy_out *out);
+/*
+ * The reason as short text ("in use by 2 containers", "most recent",
+ * "fits", "unmanaged", "delete"), in buf (n bytes); returns buf.
+ */
+const char *policy_why(const struct decision *d, char *buf, size_t n);

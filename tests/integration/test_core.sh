@@ -20,11 +20,16 @@ s_lru_order() {
 	use_image lru-c:1
 	sa=$(size_of lru-a:1)
 	# room for two: c (newest) and a stay, b (least recent) goes
-	cleaner --once --quota $((sa * 2 + sa / 2)) 2> "$W/log"
+	cleaner --once --quota $((sa * 2 + sa / 2)) -vv 2> "$W/log"
 	t_eq "lru: exit 0" 0 $?
 	t_check "lru: least recently used deleted" gone "$b"
 	t_check "lru: recent kept" image_exists "$a"
 	t_check "lru: most recent kept" image_exists "$c"
+	# -vv, in a pass that deletes: each image kept and why
+	t_check "lru: -vv: why a stays" grep -q "image $a kept: fits" "$W/log"
+	t_check "lru: -vv: why c stays" \
+	    grep -q "image $c kept: most recent" "$W/log"
+	t_check "lru: -vv: b not kept" lacks "image $b kept" "$W/log"
 }
 
 # images of existing containers are kept whatever the quota

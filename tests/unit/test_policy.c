@@ -15,7 +15,8 @@
 #include "policy.h"
 
 static struct id img[8], ctr[8];
-static struct id out[IMAGE_MAX];
+static struct policy_in pin;
+static struct policy_out pout;
 
 /* fresh tables; img[i] and ctr[i] get distinct IDs */
 static void
@@ -48,17 +49,26 @@ user(int c, int i, long long t)
 	inv_used(inv_image(&img[i]), t);
 }
 
-/* the decision equals the images idx[0..n) in this order */
+/* the decision over the inventory's facts, as the cleaner takes it */
+static size_t
+decide(long long quota)
+{
+	inv_facts(&pin);
+	pin.quota = quota;
+	return policy_decide(&pin, &pout);
+}
+
+/* the decision deletes the images idx[0..n) in this order */
 static int
 decided(long long quota, const int *idx, size_t n)
 {
-	size_t managed, k, i;
+	size_t k, i;
 
-	k = inv_decide(quota, out, &managed);
+	k = decide(quota);
 	if (k != n)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!id_eq(&out[i], &img[idx[i]]))
+		if (!id_eq(&pin.img[pout.del[i]].id, &img[idx[i]]))
 			return 0;
 	return 1;
 }
@@ -187,8 +197,8 @@ any_user_remains(void)
 	user(1, 0, 2);
 	inv_ctr_del(&ctr[0]);
 	/* img1 is never used, so it goes; img0 keeps a user */
-	check(inv_decide(1, out, &(size_t){ 0 }) == 1);
-	check(id_eq(&out[0], &img[1]));
+	check(decide(1) == 1);
+	check(id_eq(&pin.img[pout.del[0]].id, &img[1]));
 	return 0;
 }
 
@@ -298,24 +308,34 @@ in_use_over_quota(void)
 	return 0;
 }
 
+/* an image of the pure function's input */
+static struct policy_image *
+fact(struct policy_in *in, long long size, long long last, unsigned users)
+{
+	struct policy_image *p = policy_add(in);
+
+	p->size = size;
+	p->last_used = last;
+	p->seq = (unsigned)(in->n - 1);
+	p->users = users;
+	p->tracked = 1;
+	return p;
+}
+
 /* the pure function: huge sizes do not wrap the arithmetic */
 static int
 no_overflow(void)
 {
-	struct pitem it[3];
-
-	memset(it, 0, sizeof it);
-	it[0].size = 0x7fffffffffffffffLL;
-	it[0].keep = 1;
-	it[0].last_used = 3;
-	it[1].size = 0x7fffffffffffffffLL;
-	it[1].keep = 1;
-	it[1].last_used = 2;
-	it[2].size = 1;
-	it[2].last_used = 1;
-	check(policy_decide(it, 3, 0x7fffffffffffffffLL) == 1);
-	check(it[0].size == 1 && it[0].keep == 0);
-	check(policy_decide(it, 0, 1) == 0);
+	pin.n = 0;
+	fact(&pin, 0x7fffffffffffffffLL, 3, 1)->seq = 0;
+	fact(&pin, 0x7fffffffffffffffLL, 2, 1)->seq = 0;
+	fact(&pin, 1, 1, 0)->seq = 0;
+	pin.quota = 0x7fffffffffffffffLL;
+	check(policy_decide(&pin, &pout) == 1);
+	check(pout.del[0] == 2 && pout.d[2].why == R_DELETE);
+	check(pout.managed == 3);
+	pin.n = 0;
+	check(policy_decide(&pin, &pout) == 0 && pout.managed == 0);
 	return 0;
 }
 
@@ -336,31 +356,181 @@ ties_by_discovery(void)
 	return 0;
 }
 
-/* the order is (last use, discovery), whatever the sort inside */
+/*
+ * The order is (last use, discovery), whatever the sort inside: with a
+ * quota of 0 and nothing in use, all but the newest go, oldest first. The
+ * input holds IMAGE_MAX images at most (no other sort past it).
+ */
 static int
 sorted_order(void)
 {
-	static struct pitem it[IMAGE_MAX + 100];
-	size_t sizes[] = { 1, 2, 3, 17, 1000, IMAGE_MAX, IMAGE_MAX + 100 };
+	size_t sizes[] = { 1, 2, 3, 17, 1000, IMAGE_MAX };
+	const struct policy_image *a, *b;
 	unsigned x = 12345;
 	size_t s, i, n;
 
 	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
 		n = sizes[s];
+		pin.n = 0;
 		for (i = 0; i < n; i++) {
 			x = x * 1103515245 + 12345;
-			memset(&it[i], 0, sizeof it[i]);
-			it[i].last_used = (long long)(x >> 16) % 50 - 1;
-			it[i].seq = (unsigned)(n - i);	/* reversed: ties move */
-			it[i].size = 1;
-			it[i].idx = (unsigned)i;
+			check(fact(&pin, 1, (long long)(x >> 16) % 50 - 1, 0));
+			pin.img[i].seq = (unsigned)(n - i); /* ties move */
 		}
-		policy_decide(it, n, 1LL << 40);
-		for (i = 1; i < n; i++)
-			check(it[i - 1].last_used < it[i].last_used ||
-			    (it[i - 1].last_used == it[i].last_used &&
-			    it[i - 1].seq < it[i].seq));
+		pin.quota = 0;
+		check(policy_decide(&pin, &pout) == n - 1);
+		for (i = 1; i < n - 1; i++) {
+			a = &pin.img[pout.del[i - 1]];
+			b = &pin.img[pout.del[i]];
+			check(a->last_used < b->last_used ||
+			    (a->last_used == b->last_used && a->seq < b->seq));
+		}
+		for (i = 0; i < n; i++)
+			check(pout.d[i].why == R_DELETE ||
+			    pout.d[i].why == R_MOST_RECENT);
 	}
+	check(policy_add(&pin) == NULL);	/* full: n stays IMAGE_MAX */
+	check(pin.n == IMAGE_MAX);
+	return 0;
+}
+
+/*
+ * The reasons, table-driven: each case is a quota and images (size, last
+ * use, users, tracked; seq is the row unless given), and for each image
+ * the reason expected, then the deletions in order and the count managed.
+ */
+#define U 0x100			/* untracked, in a case's flags */
+static const struct rcase {
+	int line;
+	long long quota;
+	struct {
+		long long size, last;
+		unsigned users, flags;	/* flags: U, or seq + 1 */
+		enum reason why;
+		unsigned n;		/* decision's n */
+	} im[6];
+	int nimg, del[6], ndel;
+	size_t managed;
+} rcases[] = {
+	/* in use by N containers; the rest over the quota goes */
+	{ __LINE__, 50, { { 100, 1, 2, 0, R_IN_USE, 2 },
+	    { 10, 5, 0, 0, R_DELETE, 0 } }, 2, { 1 }, 1, 2 },
+	/* most recent when none is in use */
+	{ __LINE__, 5, { { 10, 1, 0, 0, R_DELETE, 0 },
+	    { 10, 2, 0, 0, R_MOST_RECENT, 0 } }, 2, { 0 }, 1, 2 },
+	/* fits: greedy from the newest (the reference's 8) */
+	{ __LINE__, 45, { { 20, 1, 0, 0, R_DELETE, 0 },
+	    { 30, 2, 0, 0, R_FITS, 0 }, { 40, 3, 0, 0, R_DELETE, 0 },
+	    { 10, 4, 0, 0, R_MOST_RECENT, 0 } }, 4, { 0, 2 }, 2, 4 },
+	/* all under the quota: the same reasons, nothing sorted */
+	{ __LINE__, 1000, { { 10, 1, 1, 0, R_IN_USE, 1 },
+	    { 10, 9, 0, 0, R_FITS, 0 } }, 2, { 0 }, 0, 2 },
+	{ __LINE__, 1000, { { 10, 1, 0, 0, R_FITS, 0 },
+	    { 10, 9, 0, 0, R_MOST_RECENT, 0 },
+	    { 10, 3, 0, 0, R_FITS, 0 } }, 3, { 0 }, 0, 3 },
+	/* unmanaged: never deleted, not counted, not "in use" */
+	{ __LINE__, 0, { { -1, 9, 0, 0, R_UNMANAGED, 0 },
+	    { 1000, 9, 3, U, R_UNMANAGED, 0 },
+	    { 10, 1, 0, 0, R_DELETE, 0 },
+	    { 10, 2, 0, 0, R_MOST_RECENT, 0 } }, 4, { 2 }, 1, 2 },
+	{ __LINE__, 20, { { 1000, 9, 0, U, R_UNMANAGED, 0 },
+	    { -1, 1, 2, 0, R_UNMANAGED, 0 },
+	    { 10, 1, 0, 0, R_FITS, 0 },
+	    { 10, 2, 0, 0, R_MOST_RECENT, 0 } }, 4, { 0 }, 0, 2 },
+	/* ties by discovery: earlier discovery is older */
+	{ __LINE__, 5, { { 10, 7, 0, 0, R_DELETE, 0 },
+	    { 10, 7, 0, 0, R_DELETE, 0 },
+	    { 10, 7, 0, 0, R_MOST_RECENT, 0 } }, 3, { 0, 1 }, 2, 3 },
+	{ __LINE__, 5, { { 10, 7, 0, 3, R_MOST_RECENT, 0 },
+	    { 10, 7, 0, 2, R_DELETE, 0 },
+	    { 10, 7, 0, 1, R_DELETE, 0 } }, 3, { 2, 1 }, 2, 3 },
+	/* never used is the oldest (the reference's 19) */
+	{ __LINE__, 15, { { 20, -1, 0, 0, R_DELETE, 0 },
+	    { 10, -1, 0, 0, R_FITS, 0 },
+	    { 5, 1, 1, 0, R_IN_USE, 1 } }, 3, { 0 }, 1, 3 },
+	/* in use alone over the quota: all the rest goes */
+	{ __LINE__, 50, { { 100, 1, 1, 0, R_IN_USE, 1 },
+	    { 1, 2, 0, 0, R_DELETE, 0 },
+	    { 1, 3, 0, 0, R_DELETE, 0 } }, 3, { 1, 2 }, 2, 3 },
+};
+
+static int
+reasons(void)
+{
+	const struct rcase *c;
+	struct policy_image *p;
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof rcases / sizeof rcases[0]; k++) {
+		c = &rcases[k];
+		pin.n = 0;
+		pin.quota = c->quota;
+		for (i = 0; i < c->nimg; i++) {
+			p = fact(&pin, c->im[i].size, c->im[i].last,
+			    c->im[i].users);
+			p->tracked = !(c->im[i].flags & U);
+			if (c->im[i].flags & ~U)
+				p->seq = (c->im[i].flags & ~U) - 1;
+		}
+		if (policy_decide(&pin, &pout) != (size_t)c->ndel ||
+		    pout.managed != c->managed)
+			return c->line;
+		for (i = 0; i < c->ndel; i++)
+			if (pout.del[i] != (unsigned)c->del[i])
+				return c->line;
+		for (i = 0; i < c->nimg; i++)
+			if (pout.d[i].why != c->im[i].why ||
+			    pout.d[i].n != c->im[i].n)
+				return c->line;
+	}
+	return 0;
+}
+
+/* in use by N: N counts the containers of the inventory, any state */
+static int
+users_counted(void)
+{
+	setup();
+	add(0, 100);
+	add(1, 100);
+	user(0, 0, 1);
+	user(1, 0, 2);
+	inv_ctr_add(&ctr[2], &img[0], CS_EXITED);
+	inv_ctr_add(&ctr[3], &img[5], CS_RUNNING);	/* unknown image */
+	check(decide(1) == 1);
+	check(pout.d[0].why == R_IN_USE && pout.d[0].n == 3);
+	check(pout.d[1].why == R_DELETE && pout.managed == 2);
+	inv_image_add(&img[2], 10, 0, NULL);		/* not tracked */
+	inv_ctr_add(&ctr[4], &img[2], CS_RUNNING);
+	check(decide(1) == 1);
+	check(pout.d[2].why == R_UNMANAGED && pout.managed == 2);
+	return 0;
+}
+
+/* the reasons as the report will print them */
+static int
+reason_text(void)
+{
+	struct decision d = { R_IN_USE, 2 };
+	char b[40];
+
+	check(strcmp(policy_why(&d, b, sizeof b), "in use by 2 containers")
+	    == 0);
+	d.n = 1;
+	check(strcmp(policy_why(&d, b, sizeof b), "in use by 1 container")
+	    == 0);
+	d.why = R_MOST_RECENT;
+	check(strcmp(policy_why(&d, b, sizeof b), "most recent") == 0);
+	d.why = R_FITS;
+	check(strcmp(policy_why(&d, b, sizeof b), "fits") == 0);
+	d.why = R_UNMANAGED;
+	check(strcmp(policy_why(&d, b, sizeof b), "unmanaged") == 0);
+	d.why = R_DELETE;
+	check(strcmp(policy_why(&d, b, sizeof b), "delete") == 0);
+	d.why = R_IN_USE;
+	d.n = 12;
+	check(strcmp(policy_why(&d, b, 8), "in use ") == 0);	/* cut */
 	return 0;
 }
 
@@ -382,5 +552,8 @@ const struct unit_test policy_tests[] = {
 	UNIT(in_use_over_quota),
 	UNIT(no_overflow),
 	UNIT(ties_by_discovery),
+	UNIT(reasons),
+	UNIT(users_counted),
+	UNIT(reason_text),
 	{ NULL, NULL }
 };
