@@ -6,4 +6,4 @@
 #       PROG=build/hostile/docker-cleaner build/hostile/docker-cleaner
 include Makefile
 HOSTILE_TIMEOUT_MS = 2000
-CPPFLAGS += -DREPLY_TIMEOUT_MS=$(HOSTILE_TIMEOUT_MS)
+CPPFLAGS += -DREPLY_TIMEOUT_MS=$(HOSTILE_TIMEOUT_MS) $(HOSTILE_DEFS)
