@@ -39,6 +39,7 @@ static struct docker d;
 static struct settings cur;	/* in force; replaced on SIGHUP */
 static const struct settings *set = &cur;
 static int (*reload_fn)(struct settings *);
+static struct target tg;	/* the daemon: parsed from cur.host */
 static int state_dirty;		/* uses changed since the state was saved */
 static long long saved_at;	/* monotonic ms of the last save */
 
@@ -570,7 +571,7 @@ pass(int follow)
 
 	if (docker_negotiate(&d, set->api_pin) < 0)
 		return -1;
-	info("daemon %s, API %d.%d", set->tg.text, d.api_major, d.api_minor);
+	info("daemon %s, API %d.%d", set->host, d.api_major, d.api_minor);
 	t0 = now_ns();
 	fmt_since(since, sizeof since, t0);
 	if (follow && docker_events_open(&d, &live, since, NULL) < 0)
@@ -684,9 +685,10 @@ reload(void)
 		return 0;
 	}
 	/* TLS files are read once, at startup: the connection stays too */
-	if (strcmp(fresh.tg.text, cur.tg.text) != 0 || fresh.tg.tls != cur.tg.tls)
+	if (strcmp(fresh.host, cur.host) != 0 || fresh.tls != cur.tls)
 		warn("reload: host and TLS settings change at a restart only");
-	fresh.tg = cur.tg;
+	memcpy(fresh.host, cur.host, sizeof fresh.host);
+	fresh.tls = cur.tls;
 	reconnect = 0;
 	save_state(1);
 	cur = fresh;
@@ -736,7 +738,7 @@ follow_events(void)
 			continue;	/* a timeout or a signal: still intact */
 		}
 		if (r == JS_END || r == JS_ERR) {
-			warn("event stream of %s ended", set->tg.text);
+			warn("event stream of %s ended", set->host);
 			break;
 		}
 		if (r == JS_SKIP) {
@@ -762,20 +764,22 @@ sleep_ms(long ms)
 }
 
 int
-cleaner_run(const struct settings *s, int (*rl)(struct settings *))
+cleaner_run(const struct settings *s, const struct target *t,
+    int (*rl)(struct settings *))
 {
 	long backoff = RETRY_MIN_MS, jitter;
 	long long start;
 
 	cur = *s;
 	set = &cur;
+	tg = *t;
 	reload_fn = rl;
 	inv_init();
-	docker_init(&d, &cur.tg);
+	docker_init(&d, &tg);
 	if (cur.once) {
 		if (pass(0) < 0 && !stopping) {
 			err("pass against %s failed; nothing more deleted",
-			    cur.tg.text);
+			    cur.host);
 			return 1;
 		}
 		save_state(1);
@@ -788,7 +792,7 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 			return 1;
 		}
 		if (trouble) {
-			err("some requests to %s failed", cur.tg.text);
+			err("some requests to %s failed", cur.host);
 			return 1;
 		}
 		return 0;
@@ -797,7 +801,7 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 	while (!stopping) {
 		if (reloading)
 			reload();
-		docker_init(&d, &cur.tg);
+		docker_init(&d, &tg);
 		start = mono_ms();
 		if (pass(1) == 0) {
 			save_state(0);
@@ -816,7 +820,7 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 			continue;
 		}
 		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
-		warn("retrying %s in %ld ms", cur.tg.text, backoff + jitter);
+		warn("retrying %s in %ld ms", cur.host, backoff + jitter);
 		sleep_ms(backoff + jitter);
 		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
 	}
