@@ -40,7 +40,8 @@ endif
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker docker_ev docker_req evict hiwater http id idtab \
-	inventory json jstream log loop clock opts policy state util x509
+	inventory json jstream log loop clock optab optab_usage opts parse \
+	policy state util x509
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without

@@ -278,7 +278,7 @@ cl_pass(int follow)
 	if (docker_negotiate(cl_set->api_pin) != DK_DONE)
 		return -1;
 	(void)docker_api(&major, &minor);
-	info("daemon %s, API %d.%d", cl_set->tg.text, major, minor);
+	info("daemon %s, API %d.%d", cl_set->host, major, minor);
 	t0 = now_ns();
 	fmt_since(since, sizeof since, t0);
 	if (follow && !(cl_live = docker_events_open(since, NULL)))

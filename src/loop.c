@@ -31,6 +31,7 @@ static struct settings cur;	/* in force; replaced on SIGHUP */
 const struct settings *cl_set = &cur;
 int cl_dirty;			/* uses changed since the state was saved */
 static int (*reload_fn)(struct settings *);
+static struct target tg;	/* the daemon: parsed from cur.host by main */
 static long long saved_at;	/* monotonic ms of the last save */
 
 static int
@@ -68,9 +69,10 @@ reload(void)
 		return;
 	}
 	/* TLS files are read once, at startup: the connection stays too */
-	if (strcmp(fresh.tg.text, cur.tg.text) != 0 || fresh.tg.tls != cur.tg.tls)
+	if (strcmp(fresh.host, cur.host) != 0 || fresh.tls != cur.tls)
 		warn("reload: host and TLS settings change at a restart only");
-	fresh.tg = cur.tg;
+	memcpy(fresh.host, cur.host, sizeof fresh.host);
+	fresh.tls = cur.tls;
 	save_state(1);
 	cur = fresh;
 	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
@@ -114,7 +116,7 @@ follow_events(void)
 			continue;	/* a timeout or a signal: still intact */
 		}
 		if (r == EVS_END || r == EVS_ERROR) {
-			warn("event stream of %s ended", cl_set->tg.text);
+			warn("event stream of %s ended", cl_set->host);
 			break;
 		}
 		if (r == EVS_SKIP) {
@@ -140,19 +142,21 @@ sleep_ms(long ms)
 }
 
 int
-cleaner_run(const struct settings *s, int (*rl)(struct settings *))
+cleaner_run(const struct settings *s, const struct target *t,
+    int (*rl)(struct settings *))
 {
 	long backoff = RETRY_MIN_MS, jitter;
 	long long start;
 
 	cur = *s;
+	tg = *t;
 	reload_fn = rl;
 	inv_init();
-	docker_init(&cur.tg);
+	docker_init(&tg);
 	if (cur.once) {
 		if (cl_pass(0) < 0 && !stopping) {
 			err("pass against %s failed; nothing more deleted",
-			    cur.tg.text);
+			    cur.host);
 			return 1;
 		}
 		save_state(1);
@@ -165,7 +169,7 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 			return 1;
 		}
 		if (cl_trouble) {
-			err("some requests to %s failed", cur.tg.text);
+			err("some requests to %s failed", cur.host);
 			return 1;
 		}
 		return 0;
@@ -174,7 +178,7 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 	while (!stopping) {
 		if (reloading)
 			reload();
-		docker_init(&cur.tg);
+		docker_init(&tg);
 		start = mono_ms();
 		if (cl_pass(1) == 0) {
 			save_state(0);
@@ -193,7 +197,7 @@ cleaner_run(const struct settings *s, int (*rl)(struct settings *))
 			continue;
 		}
 		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
-		warn("retrying %s in %ld ms", cur.tg.text, backoff + jitter);
+		warn("retrying %s in %ld ms", cur.host, backoff + jitter);
 		sleep_ms(backoff + jitter);
 		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
 	}

@@ -12,9 +12,6 @@
 #include "tls.h"
 #include "cleaner.h"
 
-static int g_argc;
-static char **g_argv;
-
 static void
 on_signal(int sig)
 {
@@ -24,13 +21,13 @@ on_signal(int sig)
 		stopping = 1;
 }
 
-/* SIGHUP: the same command line, the config file read again */
+/* SIGHUP: the same command line (kept by opts.c), the config file again */
 static int
 reload(struct settings *s)
 {
 	char err[512];
 
-	if (settings_reload(s, g_argc, g_argv, err, sizeof err) != 0) {
+	if (settings_reload(s, err, sizeof err) != 0) {
 		logm(L_ERROR, "reload: %s", err);
 		return -1;
 	}
@@ -42,6 +39,7 @@ main(int argc, char **argv)
 {
 	struct sigaction sa;
 	struct settings s;
+	struct target tg;
 	char err[512];
 	int r, hw = 0;
 
@@ -60,8 +58,6 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signals_block();
-	g_argc = argc;
-	g_argv = argv;
 
 	r = settings_load(&s, argc, argv, err, sizeof err);
 	if (r > 0)
@@ -70,20 +66,27 @@ main(int argc, char **argv)
 		fprintf(stderr, "docker-cleaner: %s\n", err);
 		return 2;
 	}
+	/* a bad host is bad input: exit 2 before anything is contacted */
+	if (target_parse(s.host, &tg, err, sizeof err) < 0) {
+		fprintf(stderr, "docker-cleaner: %s\n", err);
+		return 2;
+	}
+	tg.tls = s.tls;
 	log_level = L_WARN + s.verbose > L_DEBUG ? L_DEBUG : L_WARN + s.verbose;
-	if (s.tg.kind == T_TCP && (s.tg.tls || !tls_built)) {
-		if (tls_setup(&s, err, sizeof err) < 0) {
+	if (tg.kind == T_TCP && (tg.tls || !tls_built)) {
+		if (tls_setup(s.tlsca, s.tlscert, s.tlskey, s.tls_explicit,
+		    s.host, err, sizeof err) < 0) {
 			fprintf(stderr, "docker-cleaner: %s\n", err);
 			return 2;
 		}
-	} else if (s.tg.kind == T_TCP) {
+	} else if (tg.kind == T_TCP) {
 		warn("%s: plain TCP: the connection is neither encrypted nor "
-		    "authenticated (use --tlsverify)", s.tg.text);
+		    "authenticated (use --tlsverify)", tg.text);
 	}
 	info("quota %lld bytes, remove stopped containers: %s%s", s.quota,
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");
-	r = cleaner_run(&s, reload);
+	r = cleaner_run(&s, &tg, reload);
 	if (hw && hw_report() < 0)
 		return 3;	/* a bound was exceeded: only in this test mode */
 	return r;

@@ -2,7 +2,9 @@
 /*
  * Settings from the command line and the JSON config file, validated.
  * A flag given on the command line overrides the file; one not given does
- * not. Requires config.h and conn.h (struct target).
+ * not. Owns the settings' defaults, the table of options (opts.c) and what
+ * the command line said, kept for settings_reload. Requires bounds.h; the
+ * daemon URL is kept as text (the cleaner's caller parses it).
  */
 enum { RSC_NEVER, RSC_ONEXIT, RSC_ALWAYS };
 
@@ -20,32 +22,36 @@ struct settings {
 	int once, dry_run;
 	char state_file[PATH_LEN];	/* "" keeps no state */
 	long long resync_ms;	/* full inventory this often; 0 never */
-	struct target tg;	/* tg.tls: TLS with verification (tcp://) */
+	char host[HOST_LEN];	/* the daemon's URL, as given */
+	int tls;		/* TLS with verification (tcp://) */
 	char tlsca[PATH_LEN], tlscert[PATH_LEN], tlskey[PATH_LEN];
 	int tls_explicit;	/* cert and key named by flag or config */
 	const char *api_pin;	/* DOCKER_API_VERSION or NULL */
 };
 
 /*
- * Fill s from argv, the environment and the config file.
+ * Fill s from argv, the environment and the config file; the command line
+ * is kept for settings_reload (argv must outlive it).
  * 0: run; 1: done (--help or --version printed); -1: bad input, with one
  * line in err (errsz bytes) naming the value and the problem.
  */
 int settings_load(struct settings *s, int argc, char **argv, char *err,
     size_t errsz);
 /*
- * The same at a reload (SIGHUP): a config file that cannot be read, the
- * default one too, is an error (-1), so the settings in force are kept.
+ * At a reload (SIGHUP): the command line of the last settings_load and
+ * the config file read again. A config file that cannot be read, the
+ * default one too, is an error (-1), and s is left as it was.
  */
-int settings_reload(struct settings *s, int argc, char **argv, char *err,
-    size_t errsz);
+int settings_reload(struct settings *s, char *err, size_t errsz);
 /*
  * "10G", "512m", "1.5T", "20GB", "1048576": 1024-based, case-insensitive
  * suffix K M G T, optional trailing B. 0, or -1 with the problem in why.
+ * (parse.c)
  */
 int parse_size(const char *str, long long *out, const char **why);
 /*
  * "90s", "5m", "1h", "500ms", "300" (seconds): 0, or -1 with why set.
+ * (parse.c)
  */
 int parse_duration(const char *str, long long *ms, const char **why);
 /* the config file text buf[0..n) into s (only keys present); 0 or -1 */

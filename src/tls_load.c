@@ -16,7 +16,6 @@
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
-#include "opts.h"
 #include "tls.h"
 #include "tls_load.h"
 
@@ -277,42 +276,45 @@ add_key(const char *name, char *err, size_t errsz)
 }
 
 int
-tls_setup(const struct settings *s, char *err, size_t errsz)
+tls_setup(const char *ca, const char *cert, const char *key, int explicit,
+    const char *host, char *err, size_t errsz)
 {
 	int have_cert, have_key;
 
-	cur_path = s->tlsca;
-	if (pem_each(s->tlsca, add_anchor, err, errsz) < 0)
+	(void)host;	/* each message names the file */
+
+	cur_path = ca;
+	if (pem_each(ca, add_anchor, err, errsz) < 0)
 		return -1;
 	if (nanchors == 0) {
 		snprintf(err, errsz, "TLS file %s: no CA certificate in it",
-		    s->tlsca);
+		    ca);
 		return -1;
 	}
 	tls_creds.anchors = anchors;
 	tls_creds.nanchors = nanchors;
 	/* the CLI goes on without a client certificate it cannot find */
-	have_cert = access(s->tlscert, F_OK) == 0;
-	have_key = access(s->tlskey, F_OK) == 0;
-	if (!s->tls_explicit && !have_cert && !have_key) {
+	have_cert = access(cert, F_OK) == 0;
+	have_key = access(key, F_OK) == 0;
+	if (!explicit && !have_cert && !have_key) {
 		warn("no client certificate (%s, %s): a daemon that checks "
-		    "clients will refuse", s->tlscert, s->tlskey);
+		    "clients will refuse", cert, key);
 		return 0;
 	}
-	cur_path = s->tlscert;
-	if (pem_each(s->tlscert, add_chain, err, errsz) < 0)
+	cur_path = cert;
+	if (pem_each(cert, add_chain, err, errsz) < 0)
 		return -1;
 	if (nchain == 0) {
 		snprintf(err, errsz, "TLS file %s: no certificate in it",
-		    s->tlscert);
+		    cert);
 		return -1;
 	}
-	cur_path = s->tlskey;
-	if (pem_each(s->tlskey, add_key, err, errsz) < 0)
+	cur_path = key;
+	if (pem_each(key, add_key, err, errsz) < 0)
 		return -1;
 	if (!key_type) {
 		snprintf(err, errsz, "TLS file %s: no private key in it",
-		    s->tlskey);
+		    key);
 		return -1;
 	}
 	tls_creds.chain = chain;

@@ -44,11 +44,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_CHECK(s.resync_ms >= 0 &&
 		    s.resync_ms <= 366LL * 24 * 3600 * 1000);
 		FZ_CHECK(memchr(s.state_file, '\0', sizeof s.state_file));
-		FZ_CHECK(memchr(s.tg.text, '\0', sizeof s.tg.text));
+		FZ_CHECK(memchr(s.host, '\0', sizeof s.host));
 		FZ_CHECK(memchr(s.tlsca, '\0', sizeof s.tlsca));
 		FZ_CHECK(memchr(s.tlscert, '\0', sizeof s.tlscert));
 		FZ_CHECK(memchr(s.tlskey, '\0', sizeof s.tlskey));
-		FZ_CHECK(s.tg.tls == 0 || s.tg.tls == 1);
+		FZ_CHECK(s.tls == 0 || s.tls == 1);
 	} else {
 		FZ_CHECK(errsz == 1 || err[0] != '\0');
 	}

@@ -5,6 +5,7 @@
  * and write the other to a temporary file.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -12,14 +13,17 @@
 #include "unit.h"
 #include "bounds.h"
 #include "conn.h"
+#include "json.h"
 #include "log.h"
 #include "opts.h"
+#include "optab.h"
 
 #define ARGC(a) ((int)(sizeof a / sizeof a[0]) - 1)
 
 static char err[512];
 static char path[64];
 static struct settings s;
+static struct target tg;	/* s.host parsed, as main.c does */
 
 static int
 size_is(const char *str, long long want)
@@ -410,7 +414,23 @@ file(const char *text)
 	return 0;
 }
 
-/* settings_load with stdout (usage, version) thrown away */
+/* the file at path rewritten with text */
+static int
+rewrite(const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int r;
+
+	if (!f)
+		return -1;
+	r = fputs(text, f);
+	return fclose(f) == 0 && r >= 0 ? 0 : -1;
+}
+
+/*
+ * settings_load with stdout (usage, version) thrown away, then the host
+ * parsed into tg as main.c does (a bad host: -1 with err)
+ */
 static int
 load(int argc, char **argv)
 {
@@ -430,6 +450,10 @@ load(int argc, char **argv)
 		dup2(saved, 1);
 		close(saved);
 	}
+	memset(&tg, 0x55, sizeof tg);
+	if (r == 0 && target_parse(s.host, &tg, err, sizeof err) < 0)
+		return -1;
+	tg.tls = s.tls;
 	return r;
 }
 
@@ -454,7 +478,7 @@ load_file(void)
 	    s.verbose == 2);
 	check(strcmp(s.config, path) == 0);
 	check(s.once == 0 && s.dry_run == 0 && s.api_pin == NULL);
-	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/var/run/docker.sock")
+	check(tg.kind == T_UNIX && strcmp(tg.path, "/var/run/docker.sock")
 	    == 0);
 	/* flags override the file */
 	r = load(ARGC(a2), a2);
@@ -568,7 +592,7 @@ load_defaults(void)
 	check(s.verbose == 0);
 	check(s.config[0] == '\0' && s.once == 0 && s.dry_run == 0);
 	check(s.api_pin && strcmp(s.api_pin, "1.41") == 0);
-	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/var/run/docker.sock")
+	check(tg.kind == T_UNIX && strcmp(tg.path, "/var/run/docker.sock")
 	    == 0);
 	setenv("DOCKER_API_VERSION", "", 1);
 	check(load(ARGC(a2), a2) == 0 && s.quota == 2LL << 30);
@@ -576,7 +600,7 @@ load_defaults(void)
 	unsetenv("DOCKER_API_VERSION");
 	/* at a reload it is an error, naming the file: the old config stays */
 	err[0] = '\0';
-	check(settings_reload(&s, ARGC(a2), a2, err, sizeof err) == -1);
+	check(settings_reload(&s, err, sizeof err) == -1);
 	check(strstr(err, DEFAULT_CONFIG) && strstr(err, "No such file"));
 	return 0;
 }
@@ -589,12 +613,15 @@ load_reload(void)
 	    NULL };
 
 	unsetenv("DOCKER_HOST");
-	check(file("{\"Quota\":\"1G\",\"RemoveStoppedContainers\":"
+	/* the command line is kept from the start; the file changes after */
+	check(file("{}") == 0);
+	check(load(ARGC(a1), a1) == 0 && s.rsc == RSC_ALWAYS);
+	check(rewrite("{\"Quota\":\"1G\",\"RemoveStoppedContainers\":"
 	    "\"never\"}") == 0);
-	check(settings_reload(&s, ARGC(a1), a1, err, sizeof err) == 0);
+	check(settings_reload(&s, err, sizeof err) == 0);
 	check(s.quota == 3LL << 30 && s.rsc == RSC_NEVER);
 	unlink(path);
-	check(settings_reload(&s, ARGC(a1), a1, err, sizeof err) == -1);
+	check(settings_reload(&s, err, sizeof err) == -1);
 	check(strstr(err, path));
 	/* and a start after a reload is lenient again */
 	check(load(1, a1) == 0 || access(DEFAULT_CONFIG, F_OK) == 0);
@@ -616,22 +643,22 @@ load_host(void)
 	check(file("{}") == 0);
 	setenv("DOCKER_HOST", "unix:///tmp/dc-unit.sock", 1);
 	check(load(ARGC(a1), a1) == 0);
-	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/tmp/dc-unit.sock")
+	check(tg.kind == T_UNIX && strcmp(tg.path, "/tmp/dc-unit.sock")
 	    == 0);
 	/* --host wins over DOCKER_HOST */
 	check(load(ARGC(a2), a2) == 0);
-	check(s.tg.kind == T_TCP && strcmp(s.tg.host, "docker.example") == 0 &&
-	    strcmp(s.tg.port, "2376") == 0);
+	check(tg.kind == T_TCP && strcmp(tg.host, "docker.example") == 0 &&
+	    strcmp(tg.port, "2376") == 0);
 	check(load(ARGC(a3), a3) == -1 && strstr(err, "tcp://x"));
 	check(load(ARGC(a4), a4) == -1 && strstr(err, "unix://relative"));
 	/* an empty one means the default */
 	check(load(ARGC(a5), a5) == 0);
-	check(s.tg.kind == T_UNIX && strcmp(s.tg.path, "/var/run/docker.sock")
+	check(tg.kind == T_UNIX && strcmp(tg.path, "/var/run/docker.sock")
 	    == 0);
 	setenv("DOCKER_HOST", "tcp://nope", 1);
 	check(load(ARGC(a1), a1) == -1 && strstr(err, "tcp://nope"));
 	setenv("DOCKER_HOST", "", 1);
-	check(load(ARGC(a1), a1) == 0 && s.tg.kind == T_UNIX);
+	check(load(ARGC(a1), a1) == 0 && tg.kind == T_UNIX);
 	unsetenv("DOCKER_HOST");
 	unlink(path);
 	return 0;
@@ -718,15 +745,15 @@ load_tls(void)
 	unsetenv("DOCKER_TLS_VERIFY");
 	setenv("DOCKER_CERT_PATH", "/certs", 1);
 	/* no TLS asked for: plain TCP; the files default to the cert path */
-	check(load(ARGC(a1), a1) == 0 && s.tg.kind == T_TCP && !s.tg.tls);
+	check(load(ARGC(a1), a1) == 0 && tg.kind == T_TCP && !tg.tls);
 	check(strcmp(s.tlsca, "/certs/ca.pem") == 0);
 	check(strcmp(s.tlskey, "/certs/key.pem") == 0 && !s.tls_explicit);
 	/* DOCKER_TLS_VERIFY, any non-empty value */
 	setenv("DOCKER_TLS_VERIFY", "0", 1);
-	check(load(ARGC(a1), a1) == 0 && s.tg.tls);
+	check(load(ARGC(a1), a1) == 0 && tg.tls);
 	unsetenv("DOCKER_TLS_VERIFY");
 	/* naming a file implies TLS */
-	check(load(ARGC(a2), a2) == 0 && s.tg.tls && s.tls_explicit);
+	check(load(ARGC(a2), a2) == 0 && tg.tls && s.tls_explicit);
 	check(strcmp(s.tlscert, "/c/cert.pem") == 0);
 	check(strcmp(s.tlsca, "/certs/ca.pem") == 0);
 	unlink(path);
@@ -735,8 +762,8 @@ load_tls(void)
 	    "\"TLSCACert\":\"/f/ca.pem\"}") == 0);
 	unsetenv("DOCKER_CERT_PATH");
 	setenv("HOME", "/home/u", 1);
-	check(load(ARGC(a3), a3) == 0 && s.tg.kind == T_TCP && s.tg.tls);
-	check(strcmp(s.tg.host, "d") == 0 && strcmp(s.tlsca, "/f/ca.pem") == 0);
+	check(load(ARGC(a3), a3) == 0 && tg.kind == T_TCP && tg.tls);
+	check(strcmp(tg.host, "d") == 0 && strcmp(s.tlsca, "/f/ca.pem") == 0);
 	check(strcmp(s.tlscert, "/home/u/.docker/cert.pem") == 0);
 	unlink(path);
 	/* bad values: one line naming the file and the key */
@@ -746,6 +773,175 @@ load_tls(void)
 	check(file("{\"TLSKey\":\"\"}") == 0);
 	check(load(ARGC(a3), a3) == -1 && strstr(err, "TLSKey"));
 	unlink(path);
+	return 0;
+}
+
+/* the engine on a table of its own, with a repeatable (list) option */
+struct tset {
+	struct opt_list keep;
+	int verbose;
+	long long quota;
+};
+
+static int
+no_star(const void *value, char *why, size_t whysz)
+{
+	if (strchr(value, '*')) {
+		snprintf(why, whysz, "no * here");
+		return -1;
+	}
+	return 0;
+}
+
+#define TAT(f) .off = offsetof(struct tset, f), \
+	.size = sizeof(((struct tset *)0)->f)
+static const struct opt trows[] = {
+	{ .flag = "--keep", .key = "Keep", .kind = OPT_LIST, TAT(keep),
+	  .arg = "PATTERN", .help = "keep these", .check = no_star },
+	{ .flag = "--quota", .key = "Quota", .kind = OPT_SIZE, TAT(quota),
+	  .arg = "SIZE", .help = "a size" },
+	{ .flag = "--verbose", .shortf = 'v', .key = "Verbose",
+	  .kind = OPT_COUNT, .max = 3, TAT(verbose), .help = "more" },
+};
+static struct jtok ttoks[64];
+static const struct optab ttab = { trows, 3, "t", "About.", "Tail.\n",
+	ttoks, 64 };
+
+static struct tset tf, tc;
+static unsigned char tgiven[3];
+
+/* argv into tf; a config text into tc; then the merge into tc */
+static int
+tload(int argc, char **argv, const char *text)
+{
+	memset(&tf, 0, sizeof tf);
+	memset(&tc, 0, sizeof tc);
+	err[0] = '\0';
+	if (opt_args(&ttab, &tf, tgiven, argc, argv, err, sizeof err) != 0)
+		return -1;
+	if (opt_config(&ttab, &tc, text, strlen(text), "/x/t.json", err,
+	    sizeof err) < 0)
+		return -2;
+	opt_merge(&ttab, &tc, &tf, tgiven);
+	return 0;
+}
+
+static int
+list_flags(void)
+{
+	char *a1[] = { "t", "--keep", "a", "--keep=b:c", "-vv", "--keep",
+	    "", NULL };
+	char *a2[] = { "t", "--quota", "1K", NULL };
+	char *a3[] = { "t", "--keep", "x*", NULL };
+	char *a4[] = { "t", "--keep", NULL };
+
+	/* each value, in order; the flags override the file's list */
+	check(tload(ARGC(a1), a1, "{\"Keep\":[\"f\"],\"Verbose\":1}") == 0);
+	check(tc.keep.n == 3 && strcmp(opt_item(&tc.keep, 0), "a") == 0 &&
+	    strcmp(opt_item(&tc.keep, 1), "b:c") == 0 &&
+	    strcmp(opt_item(&tc.keep, 2), "") == 0);
+	check(tc.verbose == 2 && tgiven[0] && tgiven[2] && !tgiven[1]);
+	/* a list not given on the command line: the file's stays */
+	check(tload(ARGC(a2), a2, "{\"Keep\":[\"f\",\"g\"]}") == 0);
+	check(tc.keep.n == 2 && strcmp(opt_item(&tc.keep, 1), "g") == 0 &&
+	    tc.quota == 1024);
+	/* the validator, per value; a missing value */
+	check(tload(ARGC(a3), a3, "{}") == -1 && strstr(err, "--keep") &&
+	    strstr(err, "'x*'") && strstr(err, "no * here"));
+	check(tload(ARGC(a4), a4, "{}") == -1 && strstr(err, "--keep"));
+	return 0;
+}
+
+static int
+list_bounds(void)
+{
+	static char *av[OPT_LIST_MAX * 2 + 3];
+	static char big[OPT_LIST_BYTES + 1], text[OPT_LIST_BYTES * 2 + 64];
+	int i, n = 0;
+
+	av[n++] = "t";
+	for (i = 0; i < OPT_LIST_MAX; i++) {
+		av[n++] = "--keep";
+		av[n++] = "k";
+	}
+	av[n] = NULL;
+	check(tload(n, av, "{}") == 0 && tc.keep.n == OPT_LIST_MAX);
+	av[n++] = "--keep=one-more";
+	av[n] = NULL;
+	check(tload(n, av, "{}") == -1 && strstr(err, "one-more") &&
+	    strstr(err, "more than"));
+	/* the bytes: one value that fills them all is one too many */
+	memset(big, 'b', OPT_LIST_BYTES);
+	av[1] = "--keep";
+	av[2] = big;
+	av[3] = NULL;
+	check(tload(3, av, "{}") == -1 && strstr(err, "bytes"));
+	big[OPT_LIST_BYTES - 1] = '\0';
+	check(tload(3, av, "{}") == 0 && tc.keep.n == 1 &&
+	    strlen(opt_item(&tc.keep, 0)) == OPT_LIST_BYTES - 1);
+	/* in the file too */
+	n = sprintf(text, "{\"Keep\":[");
+	for (i = 0; i <= OPT_LIST_MAX; i++)
+		n += sprintf(text + n, "%s\"k%d\"", i ? "," : "", i);
+	sprintf(text + n, "]}");
+	check(tload(1, av, text) == -2 && strstr(err, "Keep") &&
+	    strstr(err, "more than"));
+	sprintf(text, "{\"Keep\":[\"%s\"]}", big);
+	check(tload(1, av, text) == 0 && tc.keep.n == 1);
+	big[OPT_LIST_BYTES - 1] = 'b';
+	sprintf(text, "{\"Keep\":[\"%s\"]}", big);
+	check(tload(1, av, text) == -2 && strstr(err, "bytes"));
+	return 0;
+}
+
+static int
+list_config(void)
+{
+	char *a1[] = { "t", NULL };
+
+	check(tload(1, a1, "{\"Keep\":[]}") == 0 && tc.keep.n == 0);
+	check(tload(1, a1, "{\"Keep\":[\"a\",\"b\\u0041\"]}") == 0);
+	check(tc.keep.n == 2 && strcmp(opt_item(&tc.keep, 1), "bA") == 0);
+	/* not an array of strings: one line naming the file and the key */
+	check(tload(1, a1, "{\"Keep\":\"a\"}") == -2 && strstr(err, "Keep") &&
+	    strstr(err, "/x/t.json") && strstr(err, "array of strings"));
+	check(tload(1, a1, "{\"Keep\":[\"a\",1]}") == -2 &&
+	    strstr(err, "array of strings"));
+	check(tload(1, a1, "{\"Keep\":[[\"a\"]]}") == -2 &&
+	    strstr(err, "array of strings"));
+	check(tload(1, a1, "{\"Keep\":[\"a*\"]}") == -2 &&
+	    strstr(err, "'a*'") && strstr(err, "no * here"));
+	check(tload(1, a1, "{\"Verbose\":4}") == -2 && strstr(err, "0 to 3"));
+	return 0;
+}
+
+/* the help comes from the table: the usage line names each flag */
+static int
+list_usage(void)
+{
+	char out[2048];
+	char *a1[] = { "t", "--help", NULL };
+	int fd, saved;
+	ssize_t got;
+	char tmp[] = "/tmp/dc-unit-usage-XXXXXX";
+
+	if ((fd = mkstemp(tmp)) < 0)
+		return 1;
+	unlink(tmp);
+	fflush(stdout);
+	saved = dup(1);
+	dup2(fd, 1);
+	check(opt_args(&ttab, &tf, tgiven, 2, a1, err, sizeof err) == 1);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	got = pread(fd, out, sizeof out - 1, 0);
+	close(fd);
+	out[got > 0 ? got : 0] = '\0';
+	check(strstr(out, "usage: t [--keep PATTERN]... [--quota SIZE]"));
+	check(strstr(out, "[-v|--verbose]..."));
+	check(strstr(out, "  --keep PATTERN  keep these\n"));
+	check(strstr(out, "Config keys: Keep, Quota, Verbose.\nTail.\n"));
 	return 0;
 }
 
@@ -766,5 +962,9 @@ const struct unit_test opts_tests[] = {
 	UNIT(load_host),
 	UNIT(load_errors),
 	UNIT(load_done),
+	UNIT(list_flags),
+	UNIT(list_bounds),
+	UNIT(list_config),
+	UNIT(list_usage),
 	{ NULL, NULL }
 };
