@@ -12,7 +12,12 @@ set -u
 ROOT=$DC_REPO_ROOT
 D=$(mktemp -d /tmp/dcdist.XXXXXX)
 trap 'rm -rf "$D"' EXIT INT TERM
-mk() { make -s --no-print-directory -C "$ROOT" "$@"; }
+# the plain program, whatever make called this (make check SANITIZE=1
+# passes SANITIZE=1 down through MAKEFLAGS)
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s --no-print-directory -C "$ROOT" SANITIZE=0 "$@"
+}
 UNITS="docker-cleaner.service docker-cleaner@.service"
 
 _dc_apt_install mandoc systemd man-db lintian python3-yaml ||
