@@ -18,7 +18,9 @@
 #include "docker.h"
 #include "docker_int.h"
 #include "log.h"
+#ifdef DC_HIWATER
 #include "hiwater.h"
+#endif
 #include "util.h"
 
 _Static_assert(REPLY_WINDOW >= 1024 && EVENT_WINDOW >= 1024, "windows");
@@ -33,14 +35,14 @@ _Static_assert(REFS_BYTES >= REF_LEN && REFS_MAX >= 1,
 /* one element of a reply at a time: reused for every element */
 static char reply_win[REPLY_WINDOW];
 
-void
-docker_regions(void)
-{
-	hw_add("REPLY_WINDOW", reply_win, sizeof reply_win);
-	hw_add("JSON_TOKENS", dk_toks, sizeof dk_toks);
-	dk_event_regions();
-	hw_add("HTTP_RECV_MAX (requests)", dk.http.rbuf, sizeof dk.http.rbuf);
-}
+#ifdef DC_HIWATER
+const struct hw_region hw_docker[] = {
+	{"REPLY_WINDOW", reply_win, sizeof reply_win},
+	{"JSON_TOKENS", dk_toks, sizeof dk_toks},
+	{"HTTP_RECV_MAX (requests)", dk.http.rbuf, sizeof dk.http.rbuf},
+	{0},
+};
+#endif
 
 /*
  * Read a JSON reply with the framer: each value goes to fn (which returns

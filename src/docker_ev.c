@@ -20,7 +20,9 @@
 #include "docker.h"
 #include "docker_int.h"
 #include "log.h"
+#ifdef DC_HIWATER
 #include "hiwater.h"
+#endif
 
 /* one open /events reply */
 struct evstream {
@@ -36,15 +38,16 @@ static struct evstream live, history;
 static const char filter_types[] =	/* {"type":["container","image"]} */
     "%7B%22type%22%3A%5B%22container%22%2C%22image%22%5D%7D";
 
-void
-dk_event_regions(void)
-{
-	hw_add("EVENT_WINDOW (live)", live.win, sizeof live.win);
-	hw_add("EVENT_WINDOW (history)", history.win, sizeof history.win);
-	hw_add("HTTP_RECV_MAX (live)", live.http.rbuf, sizeof live.http.rbuf);
-	hw_add("HTTP_RECV_MAX (history)", history.http.rbuf,
-	    sizeof history.http.rbuf);
-}
+#ifdef DC_HIWATER
+const struct hw_region hw_docker_ev[] = {
+	{"EVENT_WINDOW (live)", live.win, sizeof live.win},
+	{"EVENT_WINDOW (history)", history.win, sizeof history.win},
+	{"HTTP_RECV_MAX (live)", live.http.rbuf, sizeof live.http.rbuf},
+	{"HTTP_RECV_MAX (history)", history.http.rbuf,
+	    sizeof history.http.rbuf},
+	{0},
+};
+#endif
 
 struct evstream *
 docker_events_open(const char *since, const char *until)

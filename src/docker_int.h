@@ -23,8 +23,6 @@ extern struct docker dk;
 /* docker_req.c's: the tokens of one JSON value at a time */
 extern struct jtok dk_toks[JSON_TOKENS];
 
-/* docker_ev.c: register its windows and buffers (hiwater test mode) */
-void dk_event_regions(void);
 
 /*
  * %-encode s into out: for a path segment (dk_encode: an image reference,

@@ -19,18 +19,21 @@
 #include "records.h"
 #include "docker.h"
 #include "log.h"
+#ifdef DC_HIWATER
 #include "hiwater.h"
+#endif
 #include "opts.h"
 #include "cleaner_int.h"
 
 struct image_info cl_ii;
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 
-void
-cleaner_regions(void)
-{
-	hw_add("REFS_BYTES", cl_ii.buf, sizeof cl_ii.buf);
-}
+#ifdef DC_HIWATER
+const struct hw_region hw_evict[] = {
+	{"REFS_BYTES", cl_ii.buf, sizeof cl_ii.buf},
+	{0},
+};
+#endif
 
 static void
 fmt_time(char *out, size_t n, long long ns)

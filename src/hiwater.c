@@ -21,20 +21,20 @@ static size_t nregions;
 static uintptr_t stack_low;	/* address of the lowest painted byte */
 static size_t stack_painted;
 
-void
-hw_add(const char *name, void *p, size_t n)
+static void
+hw_add(const struct hw_region *t)
 {
-	if (nregions == REGIONS)
-		return;
-	memset(p, CANARY, n);
-	regions[nregions].name = name;
-	regions[nregions].p = p;
-	regions[nregions].n = n;
-	nregions++;
+	for (; t->name && nregions < REGIONS; t++) {
+		memset(t->p, CANARY, t->n);
+		regions[nregions].name = t->name;
+		regions[nregions].p = t->p;
+		regions[nregions].n = t->n;
+		nregions++;
+	}
 }
 
 /* kept out of line, so its frame is below the caller's */
-__attribute__((noinline)) void
+__attribute__((noinline)) static void
 hw_stack(void)
 {
 	volatile unsigned char pad[STACK_MAX * 2];
@@ -44,6 +44,19 @@ hw_stack(void)
 		pad[i] = CANARY;
 	stack_low = (uintptr_t)pad;
 	stack_painted = sizeof pad;
+}
+
+int
+hw_start(void)
+{
+	if (!getenv("DOCKER_CLEANER_HIGHWATER"))
+		return 0;
+	hw_add(hw_docker);
+	hw_add(hw_docker_ev);
+	hw_add(hw_evict);
+	hw_add(hw_opts);
+	hw_stack();
+	return 1;
 }
 
 /* the peak resident set size, from the kernel */

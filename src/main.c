@@ -8,9 +8,11 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
-#include "hiwater.h"
 #include "tls.h"
 #include "cleaner.h"
+#ifdef DC_HIWATER
+#include "hiwater.h"
+#endif
 
 static void
 on_signal(int sig)
@@ -41,15 +43,11 @@ main(int argc, char **argv)
 	struct settings s;
 	struct target tg;
 	char err[512];
-	int r, hw = 0;
+	int r;
+#ifdef DC_HIWATER
+	int hw = hw_start();
+#endif
 
-	if (getenv("DOCKER_CLEANER_HIGHWATER")) {
-		hw = 1;
-		docker_regions();
-		cleaner_regions();
-		opts_regions();
-		hw_stack();
-	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);	/* a closed socket is an error */
@@ -87,7 +85,9 @@ main(int argc, char **argv)
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");
 	r = cleaner_run(&s, &tg, reload);
+#ifdef DC_HIWATER
 	if (hw && hw_report() < 0)
 		return 3;	/* a bound was exceeded: only in this test mode */
+#endif
 	return r;
 }

@@ -17,7 +17,9 @@
 #include "bounds.h"
 #include "json.h"
 #include "log.h"
+#ifdef DC_HIWATER
 #include "hiwater.h"
+#endif
 #include "opts.h"
 #include "optab.h"
 
@@ -103,12 +105,13 @@ static const struct optab tab = {
 static struct settings flags;
 static unsigned char given[NROWS];
 
-void
-opts_regions(void)
-{
-	hw_add("CONFIG_MAX", cfgbuf, sizeof cfgbuf);
-	hw_add("CONFIG_TOKENS", ctoks, sizeof ctoks);
-}
+#ifdef DC_HIWATER
+const struct hw_region hw_opts[] = {
+	{"CONFIG_MAX", cfgbuf, sizeof cfgbuf},
+	{"CONFIG_TOKENS", ctoks, sizeof ctoks},
+	{0},
+};
+#endif
 
 /* did the command line give flag */
 static int

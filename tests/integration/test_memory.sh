@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The memory bound, proven: with DOCKER_CLEANER_HIGHWATER set the cleaner
+# The memory bound, proven: the test copy with the high-water painting
+# (tests/integration/hiwater.mk), run with DOCKER_CLEANER_HIGHWATER set,
 # paints its fixed buffers and its stack and reports how far each was
-# written. Here it meets the largest replies a real dockerd makes for it:
+# written (the program under test, $DC, must have none of that code). Here it meets the largest replies a real dockerd makes for it:
 # an image whose list element nearly fills REPLY_WINDOW, one of nearly
 # JSON_TOKENS tokens, a container whose create event nearly fills
 # EVENT_WINDOW, and elements past those bounds (skipped, never deleted).
@@ -18,6 +19,27 @@ bound() {
 }
 # label LEN: LEN characters
 label() { head -c "$1" /dev/zero | tr '\0' x; }
+
+# the test copy with the painting, built by the Makefile's rules (with
+# TLS, as the program is built), in build/hiwater/
+PRODUCT=$DC
+HIWATER=$DC_REPO_ROOT/build/hiwater/docker-cleaner
+build_hiwater() {
+	local out
+	out=$(cd "$DC_REPO_ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -s --no-print-directory -f tests/integration/hiwater.mk \
+	    SANITIZE=0 B=build/hiwater PROG=build/hiwater/docker-cleaner \
+	    build/hiwater/docker-cleaner 2>&1) ||
+	    { echo "$out" | tail -n 20 | sed 's/^/# /'; return 1; }
+}
+
+# the painting stays out of the program as built by make
+s_no_highwater() {
+	t_check "the program under test has no high-water mode" \
+	    lacks DOCKER_CLEANER_HIGHWATER "$PRODUCT"
+	t_check "the test copy has the high-water mode" \
+	    grep -q DOCKER_CLEANER_HIGHWATER "$HIWATER"
+}
 
 # rss LOG: the peak RSS the cleaner reported, in kB
 rss() { awk '/^peak-rss/ {print $2}' "$1"; }
@@ -107,8 +129,15 @@ make_labeled() {
 	echo "$id"
 }
 
-start_engine
-for s in ${SCENARIOS:-s_largest s_past_bounds}; do
+if build_hiwater; then
+	DC=$HIWATER
+	start_engine
+	scenarios=${SCENARIOS:-s_no_highwater s_largest s_past_bounds}
+else
+	t_fail "high-water copy" "not built"
+	scenarios=
+fi
+for s in $scenarios; do
 	echo "# $s ($ENGINE)"
 	$s
 done
