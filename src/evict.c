@@ -19,6 +19,7 @@
 #include "records.h"
 #include "docker.h"
 #include "log.h"
+#include "util.h"
 #include "hiwater.h"
 #include "opts.h"
 #include "cleaner_int.h"
@@ -210,6 +211,7 @@ static void
 delete_image(const struct id *id)
 {
 	char hex[ID_TEXT], refs[320], when[32], s[80];
+	char hs[HSIZE_LEN];
 	const char *gone[REFS_MAX];
 	unsigned char keep[REFS_MAX];
 	struct image *im = inv_image(id);
@@ -279,8 +281,8 @@ delete_image(const struct id *id)
 		gone[ngone++] = cl_ii.refs[i];
 	}
 	if ((r = docker_delete_image(hex)) == DK_DONE || r == DK_GONE) {
-		info("removed image %s (%s), %lld bytes, last used %s", hex,
-		    refs, cl_ii.size, when);
+		info("removed image %s (%s), %s, last used %s", hex,
+		    refs, hsize(hs, sizeof hs, cl_ii.size), when);
 		inv_image_del(id);
 		return;
 	}

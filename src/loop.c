@@ -19,6 +19,7 @@
 #include "records.h"
 #include "docker.h"
 #include "log.h"
+#include "util.h"
 #include "opts.h"
 #include "state.h"
 #include "cleaner_int.h"
@@ -62,6 +63,7 @@ static void
 reload(void)
 {
 	static struct settings fresh;
+	char hs[HSIZE_LEN];
 
 	reloading = 0;
 	if (!reload_fn || reload_fn(&fresh) < 0) {
@@ -77,7 +79,8 @@ reload(void)
 	cur = fresh;
 	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
 	    L_WARN + cur.verbose;
-	info("configuration reloaded: quota %lld bytes", cur.quota);
+	info("configuration reloaded: quota %s",
+	    hsize(hs, sizeof hs, cur.quota));
 }
 
 /*

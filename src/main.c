@@ -7,6 +7,7 @@
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
+#include "util.h"
 #include "opts.h"
 #include "hiwater.h"
 #include "tls.h"
@@ -40,7 +41,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct settings s;
 	struct target tg;
-	char err[512];
+	char err[512], hs[HSIZE_LEN];
 	int r, hw = 0;
 
 	if (getenv("DOCKER_CLEANER_HIGHWATER")) {
@@ -83,7 +84,8 @@ main(int argc, char **argv)
 		warn("%s: plain TCP: the connection is neither encrypted nor "
 		    "authenticated (use --tlsverify)", tg.text);
 	}
-	info("quota %lld bytes, remove stopped containers: %s%s", s.quota,
+	info("quota %s, remove stopped containers: %s%s",
+	    hsize(hs, sizeof hs, s.quota),
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");
 	r = cleaner_run(&s, &tg, reload);
