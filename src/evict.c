@@ -244,8 +244,9 @@ delete_image(const struct id *id)
 	fmt_time(when, sizeof when, last);
 	if (plan(keep) < 0) {
 		warn("image %s (%s): digests of several repositories, which "
-		    "cannot be restored if the daemon refuses; not deleted",
-		    hex, refs);
+		    "cannot be restored if the daemon refuses; %s",
+		    hex, refs, cl_set->dry_run ? "it would stay" :
+		    "not deleted");
 		return;
 	}
 	if (cl_set->dry_run) {
@@ -303,8 +304,9 @@ cl_evict(void)
 	size_t i;
 
 	if (cl_incomplete) {
-		warn("use of some images is unaccounted for: nothing deleted "
-		    "until the next full inventory");
+		warn("use of some images is unaccounted for: nothing %s "
+		    "until the next full inventory",
+		    cl_set->dry_run ? "would be removed" : "deleted");
 		return;
 	}
 	inv_facts(&in);

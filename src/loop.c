@@ -158,8 +158,9 @@ cleaner_run(const struct settings *s, const struct target *t,
 	docker_init(&tg);
 	if (cur.once) {
 		if (cl_pass(0) < 0 && !stopping) {
-			err("pass against %s failed; nothing more deleted",
-			    cur.host);
+			err("pass against %s failed; nothing more %s",
+			    cur.host, cur.dry_run ? "would be removed" :
+			    "deleted");
 			return 1;
 		}
 		save_state(1);
@@ -168,7 +169,8 @@ cleaner_run(const struct settings *s, const struct target *t,
 			return 0;
 		}
 		if (cl_incomplete) {
-			err("inventory incomplete; nothing deleted");
+			err("inventory incomplete; nothing %s",
+			    cur.dry_run ? "would be removed" : "deleted");
 			return 1;
 		}
 		if (cl_trouble) {

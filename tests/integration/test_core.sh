@@ -223,6 +223,12 @@ s_unreachable() {
 	t_eq "unreachable: --once exits 1" 1 "$rc"
 	t_check "unreachable: message names the socket" \
 	    grep -q "$W/nosuch.sock" <<< "$out"
+	# a first dry run that explains itself: it never says "deleted"
+	out=$("$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" \
+	    --state-file "" --once --dry-run -v 2>&1)
+	t_eq "unreachable: dry run exits 1" 1 $?
+	t_check "unreachable: dry run never says deleted" \
+	    lacks deleted - <<< "$out"
 	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --state-file "" 2> "$W/retry.log" &
 	pid=$!
 	sleep 1
