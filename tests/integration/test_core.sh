@@ -229,6 +229,10 @@ s_unreachable() {
 	t_eq "unreachable: dry run exits 1" 1 $?
 	t_check "unreachable: dry run never says deleted" \
 	    lacks deleted - <<< "$out"
+	t_check "unreachable: says where it tried" \
+	    grep -q "cannot connect to $W/nosuch.sock: No such file" <<< "$out"
+	t_check "unreachable: suggests the cause" \
+	    grep -q "is dockerd running? is DOCKER_HOST or --host right?" <<< "$out"
 	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --state-file "" 2> "$W/retry.log" &
 	pid=$!
 	sleep 1
