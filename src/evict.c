@@ -301,6 +301,7 @@ cl_evict(void)
 	static struct policy_in in;
 	static struct policy_out out;
 	char hex[ID_TEXT], why[40];
+	long long kept = 0;
 	size_t i;
 
 	if (cl_incomplete) {
@@ -313,9 +314,17 @@ cl_evict(void)
 	in.quota = cl_set->quota;
 	policy_decide(&in, &out);
 	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
-	for (i = 0; out.ndel && log_level >= L_DEBUG && i < in.n; i++)
+	/*
+	 * -v: in a pass over the quota (it deletes, or cannot get under),
+	 * each image that stays, once, with the policy's reason
+	 */
+	for (i = 0; i < in.n; i++)
 		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			dbg("image %s kept: %s", id_image(&in.img[i].id, hex),
+			kept += in.img[i].size;
+	for (i = 0; (out.ndel || kept > in.quota) && log_level >= L_INFO &&
+	    i < in.n; i++)
+		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
+			info("image %s stays: %s", id_image(&in.img[i].id, hex),
 			    policy_why(&out.d[i], why, sizeof why));
 	for (i = 0; i < out.ndel && !stopping; i++)
 		delete_image(&in.img[out.del[i]].id);
