@@ -74,6 +74,9 @@ main(int argc, char **argv)
 	}
 	tg.tls = s.tls;
 	log_level = L_WARN + s.verbose > L_DEBUG ? L_DEBUG : L_WARN + s.verbose;
+	if (settings_no_config(&s))
+		info("default config file %s not found; relying on the "
+		    "command line", settings_no_config(&s));
 	if (tg.kind == T_TCP && (tg.tls || !tls_built)) {
 		if (tls_setup(s.tlsca, s.tlscert, s.tlskey, s.tls_explicit,
 		    s.host, err, sizeof err) < 0) {

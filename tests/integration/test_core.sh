@@ -238,6 +238,19 @@ s_unreachable() {
 	    grep -q "cannot connect to $W/nosuch.sock: No such file" <<< "$out"
 	t_check "unreachable: suggests the cause" \
 	    grep -q "is dockerd running? is DOCKER_HOST or --host right?" <<< "$out"
+	t_check "unreachable: named config: not the default's line" \
+	    lacks "default config file" - <<< "$out"
+	# a missing default config file: one info line (-v), no warning
+	if [ ! -e /etc/arvados/docker-cleaner/docker-cleaner.json ]; then
+		out=$("$DC" --host unix://$W/nosuch.sock --state-file "" \
+		    --once --dry-run 2>&1)
+		t_check "no default config: not a warning" \
+		    lacks "default config file" - <<< "$out"
+		out=$("$DC" --host unix://$W/nosuch.sock --state-file "" \
+		    --once --dry-run -v 2>&1)
+		t_eq "no default config: -v: said once, at info level" 1 \
+		    "$(grep -c "info: default config file .* not found" <<< "$out")"
+	fi
 	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --state-file "" 2> "$W/retry.log" &
 	pid=$!
 	sleep 1
