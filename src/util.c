@@ -95,7 +95,7 @@ char *
 hsize(char *out, size_t outsz, long long n)
 {
 	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
-	long long d = 1024;
+	long long d = 1024, t;
 	size_t u = 0;
 
 	if (n < 1024) {
@@ -107,11 +107,14 @@ hsize(char *out, size_t outsz, long long n)
 		u++;
 	}
 	/* tenths, rounded half up, in integers: no float formatting */
-	{
-		long long t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
-
-		snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10,
-		    t % 10, unit[u], n);
+	t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
+	if (t >= 10240 && u + 1 < sizeof unit / sizeof unit[0]) {
+		/* rounded up to 1024.0: one unit up ("1.0 MiB") */
+		d *= 1024;
+		u++;
+		t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
 	}
+	snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
+	    unit[u], n);
 	return out;
 }

@@ -95,6 +95,11 @@ thsize(void)
 	    "1.0 GiB (1073741824 bytes)") == 0);
 	check(strcmp(hsize(b, sizeof b, 5LL << 40),
 	    "5.0 TiB (5497558138880 bytes)") == 0);
+	/* rounding to 1024.0 goes one unit up */
+	check(strcmp(hsize(b, sizeof b, 1048575), "1.0 MiB (1048575 bytes)")
+	    == 0);
+	check(strcmp(hsize(b, sizeof b, 1048524),
+	    "1023.9 KiB (1048524 bytes)") == 0);
 	/* beyond TiB stays in TiB */
 	check(strcmp(hsize(b, sizeof b, 2048LL << 40),
 	    "2048.0 TiB (2251799813685248 bytes)") == 0);
