@@ -311,6 +311,16 @@ toolong:
 	return -1;
 }
 
+/* why a connect failed, in words a first run can act on */
+static void
+connect_failed(const char *what, int e)
+{
+	warn("cannot connect to %s: %s%s", what, strerror(e),
+	    e == ENOENT || e == ECONNREFUSED ? " (is dockerd running? is "
+	    "DOCKER_HOST or --host right?)" : e == EACCES || e == EPERM ?
+	    " (run as root or in the docker group)" : "");
+}
+
 int
 connect_fd(int fd, const struct sockaddr *sa, socklen_t len, const char *what)
 {
@@ -323,13 +333,13 @@ connect_fd(int fd, const struct sockaddr *sa, socklen_t len, const char *what)
 	if (connect(fd, sa, len) == 0)
 		return 0;
 	if (errno != EINPROGRESS && errno != EAGAIN) {
-		warn("connect %s: %s", what, strerror(errno));
+		connect_failed(what, errno);
 		return -1;
 	}
 	if (wait_fd(&c, POLLOUT, CONNECT_TIMEOUT_MS, what) < 0)
 		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
-		warn("connect %s: %s", what, strerror(e ? e : errno));
+		connect_failed(what, e ? e : errno);
 		return -1;
 	}
 	return 0;

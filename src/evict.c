@@ -19,6 +19,7 @@
 #include "records.h"
 #include "docker.h"
 #include "log.h"
+#include "util.h"
 #ifdef DC_HIWATER
 #include "hiwater.h"
 #endif
@@ -213,6 +214,7 @@ static void
 delete_image(const struct id *id)
 {
 	char hex[ID_TEXT], refs[320], when[32], s[80];
+	char hs[HSIZE_LEN];
 	const char *gone[REFS_MAX];
 	unsigned char keep[REFS_MAX];
 	struct image *im = inv_image(id);
@@ -245,8 +247,9 @@ delete_image(const struct id *id)
 	fmt_time(when, sizeof when, last);
 	if (plan(keep) < 0) {
 		warn("image %s (%s): digests of several repositories, which "
-		    "cannot be restored if the daemon refuses; not deleted",
-		    hex, refs);
+		    "cannot be restored if the daemon refuses; %s",
+		    hex, refs, cl_set->dry_run ? "it would stay" :
+		    "not deleted");
 		return;
 	}
 	if (cl_set->dry_run) {
@@ -282,8 +285,8 @@ delete_image(const struct id *id)
 		gone[ngone++] = cl_ii.refs[i];
 	}
 	if ((r = docker_delete_image(hex)) == DK_DONE || r == DK_GONE) {
-		info("removed image %s (%s), %lld bytes, last used %s", hex,
-		    refs, cl_ii.size, when);
+		info("removed image %s (%s), %s, last used %s", hex,
+		    refs, hsize(hs, sizeof hs, cl_ii.size), when);
 		inv_image_del(id);
 		return;
 	}
@@ -301,20 +304,30 @@ cl_evict(void)
 	static struct policy_in in;
 	static struct policy_out out;
 	char hex[ID_TEXT], why[40];
+	long long kept = 0;
 	size_t i;
 
 	if (cl_incomplete) {
-		warn("use of some images is unaccounted for: nothing deleted "
-		    "until the next full inventory");
+		warn("use of some images is unaccounted for: nothing %s "
+		    "until the next full inventory",
+		    cl_set->dry_run ? "would be removed" : "deleted");
 		return;
 	}
 	inv_facts(&in);
 	in.quota = cl_set->quota;
 	policy_decide(&in, &out);
 	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
-	for (i = 0; out.ndel && log_level >= L_DEBUG && i < in.n; i++)
+	/*
+	 * -v: in a pass over the quota (it deletes, or cannot get under),
+	 * each image that stays, once, with the policy's reason
+	 */
+	for (i = 0; i < in.n; i++)
 		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			dbg("image %s kept: %s", id_image(&in.img[i].id, hex),
+			kept += in.img[i].size;
+	for (i = 0; (out.ndel || kept > in.quota) && log_level >= L_INFO &&
+	    i < in.n; i++)
+		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
+			info("image %s stays: %s", id_image(&in.img[i].id, hex),
 			    policy_why(&out.d[i], why, sizeof why));
 	for (i = 0; i < out.ndel && !stopping; i++)
 		delete_image(&in.img[out.del[i]].id);

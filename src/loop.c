@@ -19,6 +19,7 @@
 #include "records.h"
 #include "docker.h"
 #include "log.h"
+#include "util.h"
 #include "opts.h"
 #include "state.h"
 #include "cleaner_int.h"
@@ -62,6 +63,7 @@ static void
 reload(void)
 {
 	static struct settings fresh;
+	char hs[HSIZE_LEN];
 
 	reloading = 0;
 	if (!reload_fn || reload_fn(&fresh) < 0) {
@@ -77,7 +79,8 @@ reload(void)
 	cur = fresh;
 	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
 	    L_WARN + cur.verbose;
-	info("configuration reloaded: quota %lld bytes", cur.quota);
+	info("configuration reloaded: quota %s",
+	    hsize(hs, sizeof hs, cur.quota));
 }
 
 /*
@@ -155,8 +158,9 @@ cleaner_run(const struct settings *s, const struct target *t,
 	docker_init(&tg);
 	if (cur.once) {
 		if (cl_pass(0) < 0 && !stopping) {
-			err("pass against %s failed; nothing more deleted",
-			    cur.host);
+			err("pass against %s failed; nothing more %s",
+			    cur.host, cur.dry_run ? "would be removed" :
+			    "deleted");
 			return 1;
 		}
 		save_state(1);
@@ -165,7 +169,8 @@ cleaner_run(const struct settings *s, const struct target *t,
 			return 0;
 		}
 		if (cl_incomplete) {
-			err("inventory incomplete; nothing deleted");
+			err("inventory incomplete; nothing %s",
+			    cur.dry_run ? "would be removed" : "deleted");
 			return 1;
 		}
 		if (cl_trouble) {

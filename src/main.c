@@ -7,6 +7,7 @@
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
+#include "util.h"
 #include "opts.h"
 #include "tls.h"
 #include "cleaner.h"
@@ -42,7 +43,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct settings s;
 	struct target tg;
-	char err[512];
+	char err[512], hs[HSIZE_LEN];
 	int r;
 #ifdef DC_HIWATER
 	int hw = hw_start();
@@ -71,6 +72,9 @@ main(int argc, char **argv)
 	}
 	tg.tls = s.tls;
 	log_level = L_WARN + s.verbose > L_DEBUG ? L_DEBUG : L_WARN + s.verbose;
+	if (settings_no_config(&s))
+		info("default config file %s not found; relying on the "
+		    "command line", settings_no_config(&s));
 	if (tg.kind == T_TCP && (tg.tls || !tls_built)) {
 		if (tls_setup(s.tlsca, s.tlscert, s.tlskey, s.tls_explicit,
 		    s.host, err, sizeof err) < 0) {
@@ -81,7 +85,8 @@ main(int argc, char **argv)
 		warn("%s: plain TCP: the connection is neither encrypted nor "
 		    "authenticated (use --tlsverify)", tg.text);
 	}
-	info("quota %lld bytes, remove stopped containers: %s%s", s.quota,
+	info("quota %s, remove stopped containers: %s%s",
+	    hsize(hs, sizeof hs, s.quota),
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");
 	r = cleaner_run(&s, &tg, reload);

@@ -149,6 +149,12 @@ default_config(void)
 #define default_config() DEFAULT_CONFIG
 #endif
 
+const char *
+settings_no_config(const struct settings *s)
+{
+	return s->config[0] ? NULL : default_config();
+}
+
 /*
  * Read the config file; 0, 1 when a missing default is skipped (not at a
  * reload: strict), -1.
@@ -163,11 +169,9 @@ config_load(struct settings *s, const char *path, int explicit, int strict,
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT && !explicit && !strict) {
-			warn("default config file %s not found; relying on the "
-			    "command line", path);
+		/* said at info level by the caller (settings_no_config) */
+		if (errno == ENOENT && !explicit && !strict)
 			return 1;
-		}
 		snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -44,6 +44,11 @@ int settings_load(struct settings *s, int argc, char **argv, char *err,
  */
 int settings_reload(struct settings *s, char *err, size_t errsz);
 /*
+ * After settings_load: the default config file's path when it was missing
+ * (then the command line and the defaults are all), else NULL.
+ */
+const char *settings_no_config(const struct settings *s);
+/*
  * "10G", "512m", "1.5T", "20GB", "1048576": 1024-based, case-insensitive
  * suffix K M G T, optional trailing B. 0, or -1 with the problem in why.
  * (parse.c)

@@ -1,5 +1,6 @@
 /* See LICENSE file for copyright and license details. */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -88,4 +89,32 @@ rfc3339_ns(const char *s, size_t n, long long *ns)
 		return -1;
 	*ns = secs * 1000000000LL + frac;
 	return 0;
+}
+
+char *
+hsize(char *out, size_t outsz, long long n)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	long long d = 1024, t;
+	size_t u = 0;
+
+	if (n < 1024) {
+		snprintf(out, outsz, "%lld bytes", n);
+		return out;
+	}
+	while (u + 1 < sizeof unit / sizeof unit[0] && n / d >= 1024) {
+		d *= 1024;
+		u++;
+	}
+	/* tenths, rounded half up, in integers: no float formatting */
+	t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
+	if (t >= 10240 && u + 1 < sizeof unit / sizeof unit[0]) {
+		/* rounded up to 1024.0: one unit up ("1.0 MiB") */
+		d *= 1024;
+		u++;
+		t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
+	}
+	snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
+	    unit[u], n);
+	return out;
 }

@@ -12,3 +12,10 @@
  * which includes Go's zero time "0001-01-01T00:00:00Z" (unset).
  */
 int rfc3339_ns(const char *s, size_t n, long long *ns);
+
+/*
+ * Write n bytes (n >= 0) as a human size, 1024-based with one decimal and
+ * the exact count: "1.0 GiB (1073741824 bytes)"; below 1 KiB just
+ * "512 bytes". Returns out (size outsz > 0), always NUL-terminated.
+ */
+char *hsize(char *out, size_t outsz, long long n);

@@ -20,16 +20,16 @@ s_lru_order() {
 	use_image lru-c:1
 	sa=$(size_of lru-a:1)
 	# room for two: c (newest) and a stay, b (least recent) goes
-	cleaner --once --quota $((sa * 2 + sa / 2)) -vv 2> "$W/log"
+	cleaner --once --quota $((sa * 2 + sa / 2)) -v 2> "$W/log"
 	t_eq "lru: exit 0" 0 $?
 	t_check "lru: least recently used deleted" gone "$b"
 	t_check "lru: recent kept" image_exists "$a"
 	t_check "lru: most recent kept" image_exists "$c"
-	# -vv, in a pass that deletes: each image kept and why
-	t_check "lru: -vv: why a stays" grep -q "image $a kept: fits" "$W/log"
-	t_check "lru: -vv: why c stays" \
-	    grep -q "image $c kept: most recent" "$W/log"
-	t_check "lru: -vv: b not kept" lacks "image $b kept" "$W/log"
+	# -v, in a pass that deletes: each image kept and why
+	t_check "lru: -v: why a stays" grep -q "image $a stays: fits" "$W/log"
+	t_check "lru: -v: why c stays" \
+	    grep -q "image $c stays: most recent" "$W/log"
+	t_check "lru: -v: b not kept" lacks "image $b stays" "$W/log"
 }
 
 # images of existing containers are kept whatever the quota
@@ -40,8 +40,11 @@ s_in_use() {
 	r=$(run_ctr inuse-a:1)
 	s=$(create_ctr inuse-b:1)	# created, never started: still a user
 	use_image inuse-b:1
-	cleaner --once --quota 0 --remove-stopped-containers never 2> "$W/log"
+	cleaner --once --quota 0 --remove-stopped-containers never -v 2> "$W/log"
 	t_eq "in use: exit 0" 0 $?
+	# over the quota, nothing to delete: -v says why each stays
+	t_check "in use: -v: why a stays" \
+	    grep -q "image $a stays: in use by 1 container" "$W/log"
 	t_check "in use: running container's image kept" image_exists "$a"
 	t_check "in use: created container's image kept" image_exists "$b"
 	dk rm -f "$r" "$s" >/dev/null
@@ -184,7 +187,7 @@ s_dry_run() {
 	a=$(make_image dry-a:1 50); b=$(make_image dry-b:1 50)
 	use_image dry-b:1
 	e=$(dk run -d --network none dry-b:1 /bin/true); dk wait "$e" >/dev/null
-	cleaner --once --quota 0 --dry-run > "$W/out" 2> "$W/log"
+	cleaner --once --quota 0 --dry-run -v > "$W/out" 2> "$W/log"
 	t_eq "dry run: exit 0" 0 $?
 	t_check "dry run: image kept" image_exists "$a"
 	t_check "dry run: container kept" ctr_exists "$e"
@@ -192,6 +195,8 @@ s_dry_run() {
 	    grep -Eq "^would delete image $a tags=dry-a:1 size=[0-9]+ last_used=never$" "$W/out"
 	t_check "dry run: would-remove line" \
 	    grep -q "^would remove container $e" "$W/out"
+	t_check "dry run: -v: why b stays" grep -q "image $b stays: " "$W/log"
+	t_check "dry run: -v: a would go, so no reason" lacks "image $a stays" "$W/log"
 	dk rm -f "$e" >/dev/null
 }
 
@@ -223,6 +228,29 @@ s_unreachable() {
 	t_eq "unreachable: --once exits 1" 1 "$rc"
 	t_check "unreachable: message names the socket" \
 	    grep -q "$W/nosuch.sock" <<< "$out"
+	# a first dry run that explains itself: it never says "deleted"
+	out=$("$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" \
+	    --state-file "" --once --dry-run -v 2>&1)
+	t_eq "unreachable: dry run exits 1" 1 $?
+	t_check "unreachable: dry run never says deleted" \
+	    lacks deleted - <<< "$out"
+	t_check "unreachable: says where it tried" \
+	    grep -q "cannot connect to $W/nosuch.sock: No such file" <<< "$out"
+	t_check "unreachable: suggests the cause" \
+	    grep -q "is dockerd running? is DOCKER_HOST or --host right?" <<< "$out"
+	t_check "unreachable: named config: not the default's line" \
+	    lacks "default config file" - <<< "$out"
+	# a missing default config file: one info line (-v), no warning
+	if [ ! -e /etc/arvados/docker-cleaner/docker-cleaner.json ]; then
+		out=$("$DC" --host unix://$W/nosuch.sock --state-file "" \
+		    --once --dry-run 2>&1)
+		t_check "no default config: not a warning" \
+		    lacks "default config file" - <<< "$out"
+		out=$("$DC" --host unix://$W/nosuch.sock --state-file "" \
+		    --once --dry-run -v 2>&1)
+		t_eq "no default config: -v: said once, at info level" 1 \
+		    "$(grep -c "info: default config file .* not found" <<< "$out")"
+	fi
 	"$DC" --host unix://$W/nosuch.sock --config "$W/empty.json" --state-file "" 2> "$W/retry.log" &
 	pid=$!
 	sleep 1

@@ -591,6 +591,9 @@ load_defaults(void)
 	check(s.quota == DEFAULT_QUOTA && s.rsc == RSC_ALWAYS);
 	check(s.verbose == 0);
 	check(s.config[0] == '\0' && s.once == 0 && s.dry_run == 0);
+	/* main says it once, at info level */
+	check(settings_no_config(&s) &&
+	    strcmp(settings_no_config(&s), DEFAULT_CONFIG) == 0);
 	check(s.api_pin && strcmp(s.api_pin, "1.41") == 0);
 	check(tg.kind == T_UNIX && strcmp(tg.path, "/var/run/docker.sock")
 	    == 0);
@@ -616,6 +619,7 @@ load_reload(void)
 	/* the command line is kept from the start; the file changes after */
 	check(file("{}") == 0);
 	check(load(ARGC(a1), a1) == 0 && s.rsc == RSC_ALWAYS);
+	check(settings_no_config(&s) == NULL);	/* a file was read */
 	check(rewrite("{\"Quota\":\"1G\",\"RemoveStoppedContainers\":"
 	    "\"never\"}") == 0);
 	check(settings_reload(&s, err, sizeof err) == 0);

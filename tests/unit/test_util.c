@@ -4,6 +4,7 @@
  * strict, with its range bounded by what a long long of ns can hold.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "unit.h"
 #include "util.h"
@@ -80,7 +81,35 @@ t3339_bad(void)
 	return 0;
 }
 
+static int
+thsize(void)
+{
+	char b[64];
+
+	check(strcmp(hsize(b, sizeof b, 0), "0 bytes") == 0);
+	check(strcmp(hsize(b, sizeof b, 512), "512 bytes") == 0);
+	check(strcmp(hsize(b, sizeof b, 1023), "1023 bytes") == 0);
+	check(strcmp(hsize(b, sizeof b, 1024), "1.0 KiB (1024 bytes)") == 0);
+	check(strcmp(hsize(b, sizeof b, 1536), "1.5 KiB (1536 bytes)") == 0);
+	check(strcmp(hsize(b, sizeof b, 1073741824LL),
+	    "1.0 GiB (1073741824 bytes)") == 0);
+	check(strcmp(hsize(b, sizeof b, 5LL << 40),
+	    "5.0 TiB (5497558138880 bytes)") == 0);
+	/* rounding to 1024.0 goes one unit up */
+	check(strcmp(hsize(b, sizeof b, 1048575), "1.0 MiB (1048575 bytes)")
+	    == 0);
+	check(strcmp(hsize(b, sizeof b, 1048524),
+	    "1023.9 KiB (1048524 bytes)") == 0);
+	/* beyond TiB stays in TiB */
+	check(strcmp(hsize(b, sizeof b, 2048LL << 40),
+	    "2048.0 TiB (2251799813685248 bytes)") == 0);
+	/* bounded by outsz */
+	check(strcmp(hsize(b, 5, 1073741824LL), "1.0 ") == 0);
+	return 0;
+}
+
 const struct unit_test util_tests[] = {
+	UNIT(thsize),
 	UNIT(t3339_good),
 	UNIT(t3339_bad),
 	{ NULL, NULL }
