@@ -303,7 +303,7 @@ cl_pass(int follow)
 		goto fail;
 	/* images or containers left out: their uses are unaccounted for */
 	if ((n = inv_dropped())) {
-		err("%zu images or containers not managed: the tables are "
+		logerr("%zu images or containers not managed: the tables are "
 		    "full", n);
 		cl_incomplete = 1;
 	}

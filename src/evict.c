@@ -189,7 +189,7 @@ restore(const struct id *id, const char *const *refs, int n)
 			    "image %s", s, hex);
 			continue;
 		case -1:
-			err("tag %s of image %s: not restored", s, hex);
+			logerr("tag %s of image %s: not restored", s, hex);
 			cl_trouble = 1;
 			continue;
 		}
@@ -199,7 +199,7 @@ restore(const struct id *id, const char *const *refs, int n)
 			dbg("image %s: gone; tag %s not restored", hex, s);
 		} else {
 			failed("restore tag", s, r);
-			err("tag %s of image %s: not restored", s, hex);
+			logerr("tag %s of image %s: not restored", s, hex);
 			cl_trouble = 1;
 		}
 	}

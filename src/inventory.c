@@ -48,7 +48,7 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 
 	if (!(im = idtab_put(&images, id, &n))) {
 		if (dropped++ == 0)	/* then once a pass: inv_dropped() */
-			err("image table full (%d): image %s and any more are "
+			logerr("image table full (%d): image %s and any more are "
 			    "not managed; raise IMAGE_MAX", IMAGE_MAX,
 			    id_image(id, hex));
 		return NULL;
@@ -147,7 +147,7 @@ inv_ctr_add(const struct id *id, const struct id *image, int state)
 
 	if (!(c = idtab_put(&ctrs, id, NULL))) {
 		if (dropped++ == 0)
-			err("container table full (%d): raise CONTAINER_MAX",
+			logerr("container table full (%d): raise CONTAINER_MAX",
 			    CONTAINER_MAX);
 		return NULL;
 	}

@@ -12,7 +12,7 @@
  * - a request to the daemon returns an outcome instead (enum dk in
  *   docker.h: done, gone, conflict, refused, ...); the daemon's message
  *   goes to the log only, never into a decision;
- * - err() below only logs at level "error": it never exits;
+ * - logerr() below only logs at level "error": it never exits;
  * - nothing dies once the daemon loop runs: bad input is refused at
  *   startup (exit status 2, nothing contacted), and only main.c ends the
  *   program, by returning its exit status (0, 1 or 2); no module calls
@@ -24,7 +24,7 @@ extern int log_level;	/* highest level printed; L_WARN by default */
 
 void logm(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-#define err(...)	logm(L_ERROR, __VA_ARGS__)
+#define logerr(...)	logm(L_ERROR, __VA_ARGS__)
 #define warn(...)	logm(L_WARN, __VA_ARGS__)
 #define info(...)	logm(L_INFO, __VA_ARGS__)
 #define dbg(...)	logm(L_DEBUG, __VA_ARGS__)

@@ -67,7 +67,7 @@ reload(void)
 
 	reloading = 0;
 	if (!reload_fn || reload_fn(&fresh) < 0) {
-		err("configuration not reloaded; keeping the old one");
+		logerr("configuration not reloaded; keeping the old one");
 		return;
 	}
 	/* TLS files are read once, at startup: the connection stays too */
@@ -158,7 +158,7 @@ cleaner_run(const struct settings *s, const struct target *t,
 	docker_init(&tg);
 	if (cur.once) {
 		if (cl_pass(0) < 0 && !stopping) {
-			err("pass against %s failed; nothing more %s",
+			logerr("pass against %s failed; nothing more %s",
 			    cur.host, cur.dry_run ? "would be removed" :
 			    "deleted");
 			return 1;
@@ -169,12 +169,12 @@ cleaner_run(const struct settings *s, const struct target *t,
 			return 0;
 		}
 		if (cl_incomplete) {
-			err("inventory incomplete; nothing %s",
+			logerr("inventory incomplete; nothing %s",
 			    cur.dry_run ? "would be removed" : "deleted");
 			return 1;
 		}
 		if (cl_trouble) {
-			err("some requests to %s failed", cur.host);
+			logerr("some requests to %s failed", cur.host);
 			return 1;
 		}
 		return 0;
