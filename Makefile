@@ -40,7 +40,7 @@ endif
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker docker_ev docker_req evict http id idtab \
-	inventory json jstream log loop clock optab optab_usage opts parse \
+	inventory json jstream log loop optab optab_usage opts parse \
 	policy state util x509
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)

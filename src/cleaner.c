@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "bounds.h"
-#include "clock.h"
+#include "util.h"
 #include "conn.h"
 #include "id.h"
 #include "idtab.h"

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "opts.h"
 #include "tls.h"
+#include "util.h"
 
 _Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
 
@@ -94,15 +95,6 @@ hook_delay(int endless)
 	nanosleep(&ts, NULL);
 }
 #endif
-
-long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Wait until c->fd is ready for events, for timeout_ms and within

@@ -11,7 +11,7 @@
 struct conn {
 	int fd;			/* for poll(); -1 when there is none */
 	int timeout_ms;		/* per read or write; -1 waits for ever */
-	long long deadline;	/* mono_ms() by which the whole reply must
+	long long deadline;	/* mono_ms() (util.h) by which the whole reply must
 				   be in; 0 for none (the event stream) */
 	int idle;		/* a long-lived stream: a timeout is not logged,
 				   and a SIGHUP ends a wait (errno EINTR) */
@@ -64,8 +64,6 @@ int sig_poll(struct pollfd *p, nfds_t n, int timeout_ms);
 int target_parse(const char *url, struct target *t, char *err, size_t errsz);
 /* connect; 0, or -1 with the reason logged */
 int conn_open(const struct target *t, struct conn *c);
-/* the monotonic clock in milliseconds */
-long long mono_ms(void);
 /* wait until c can be read (or written); 0, or -1 as for a read */
 int conn_wait(struct conn *c, int for_write);
 /* write all of buf; 0 or -1 */

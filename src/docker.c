@@ -8,7 +8,6 @@
 #include <sys/types.h>
 
 #include "bounds.h"
-#include "clock.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "bounds.h"
-#include "clock.h"
+#include "util.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"

@@ -21,6 +21,7 @@
 #include "docker.h"
 #include "docker_int.h"
 #include "log.h"
+#include "util.h"
 
 struct docker dk;
 struct jtok dk_toks[JSON_TOKENS];
@@ -115,7 +116,6 @@ host_header(const struct target *t)
 int
 dk_encode_as(char *out, size_t outsz, const char *s, const char *keep)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t o = 0;
 
 	for (; *s; s++) {
@@ -130,8 +130,8 @@ dk_encode_as(char *out, size_t outsz, const char *s, const char *keep)
 			if (o + 3 >= outsz)
 				return -1;
 			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
+			hex_encode(out + o, &c, 1, 1);
+			o += 2;
 		}
 	}
 	out[o] = '\0';

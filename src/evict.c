@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "bounds.h"
 #include "conn.h"
@@ -35,20 +34,6 @@ const struct hw_region hw_evict[] = {
 	{0},
 };
 #endif
-
-static void
-fmt_time(char *out, size_t n, long long ns)
-{
-	struct tm tm;
-	time_t t = (time_t)(ns / 1000000000LL);
-
-	if (ns < 0) {
-		snprintf(out, n, "never");
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* a refused or failed request (outcome r): logged; a failed one is trouble */
 static void

@@ -3,11 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "bounds.h"
 #include "hiwater.h"
+#include "util.h"
 
 #define CANARY 0xa5
 #define REGIONS 32
@@ -64,14 +63,10 @@ static void
 report_rss(void)
 {
 	char buf[4096], *p;
-	ssize_t n;
-	int fd;
+	size_t n;
 
-	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
+	if (read_file("/proc/self/status", buf, sizeof buf - 1, &n) < 0 ||
+	    n == 0)
 		return;
 	buf[n] = '\0';
 	if ((p = strstr(buf, "VmHWM:")))

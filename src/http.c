@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "http.h"
 #include "log.h"
+#include "util.h"
 
 _Static_assert(HTTP_RECV_MAX >= HTTP_HEAD_MAX, "head must fit the buffer");
 
@@ -213,18 +214,6 @@ http_head(struct http *h, struct conn *c, int no_body)
 }
 
 static int
-xdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 bad_chunk(const char *why)
 {
 	warn("reply has a malformed chunked body: %s", why);
@@ -239,7 +228,7 @@ frame_byte(struct http *h, int c)
 
 	switch (h->st) {
 	case B_CSIZE:
-		if ((v = xdigit(c)) >= 0) {
+		if ((v = hex_val(c)) >= 0) {
 			if (h->ndig >= 15)
 				return bad_chunk("chunk size too large");
 			h->chunk = h->chunk << 4 | (unsigned)v;

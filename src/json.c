@@ -8,6 +8,7 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "util.h"
 
 /* struct jtok mirrors jsmntok_t so the caller's array is jsmn's array */
 _Static_assert(sizeof(struct jtok) == sizeof(jsmntok_t), "jtok layout");
@@ -132,21 +133,11 @@ json_null(const struct json *j, int i)
 static int
 hex4(const char *p, unsigned *v)
 {
-	int k;
+	unsigned char b[2];
 
-	*v = 0;
-	for (k = 0; k < 4; k++) {
-		char c = p[k];
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
+	if (hex_decode(b, p, 2) < 0)
+		return -1;
+	*v = (unsigned)b[0] << 8 | b[1];
 	return 0;
 }
 

@@ -2,10 +2,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 int log_level = L_WARN;
 
@@ -15,17 +15,13 @@ void
 logm(int level, const char *fmt, ...)
 {
 	char line[1024];
-	struct timespec ts;
-	struct tm tm;
 	va_list ap;
 	size_t n;
 	int r;
 
 	if (level > log_level)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	n = strlen(fmt_time(line, sizeof line, now_ns()));
 	r = snprintf(line + n, sizeof line - n, " docker-cleaner[%ld] %s: ",
 	    (long)getpid(), names[level]);
 	if (r > 0)
@@ -40,7 +36,7 @@ logm(int level, const char *fmt, ...)
 		n = sizeof line - 2;
 	line[n++] = '\n';
 	/* one write per line, so lines of concurrent writers do not mix */
-	(void)!write(2, line, n);
+	(void)write_all(2, line, n);
 }
 
 char *

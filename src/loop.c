@@ -77,8 +77,7 @@ reload(void)
 	fresh.tls = cur.tls;
 	save_state(1);
 	cur = fresh;
-	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
-	    L_WARN + cur.verbose;
+	log_level = verbose_level(cur.verbose);
 	info("configuration reloaded: quota %s",
 	    hsize(hs, sizeof hs, cur.quota));
 }

@@ -71,7 +71,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tg.tls = s.tls;
-	log_level = L_WARN + s.verbose > L_DEBUG ? L_DEBUG : L_WARN + s.verbose;
+	log_level = verbose_level(s.verbose);
 	if (settings_no_config(&s))
 		info("default config file %s not found; relying on the "
 		    "command line", settings_no_config(&s));

@@ -7,16 +7,15 @@
  * said, kept for settings_reload.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bounds.h"
 #include "json.h"
 #include "log.h"
+#include "util.h"
 #ifdef DC_HIWATER
 #include "hiwater.h"
 #endif
@@ -164,23 +163,13 @@ config_load(struct settings *s, const char *path, int explicit, int strict,
     char *err, size_t errsz)
 {
 	char *buf = cfgbuf;
-	ssize_t r = 0;
-	size_t n = 0;
-	int fd;
+	size_t n;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* one byte more than allowed tells a file that is too large */
+	if (read_file(path, buf, sizeof cfgbuf, &n) < 0) {
 		/* said at info level by the caller (settings_no_config) */
 		if (errno == ENOENT && !explicit && !strict)
 			return 1;
-		snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* one byte more than allowed tells a file that is too large */
-	while (n < sizeof cfgbuf &&
-	    (r = read(fd, buf + n, sizeof cfgbuf - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	if (r < 0) {
 		snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
-#include "clock.h"
+#include "util.h"
 #include "id.h"
 #include "log.h"
 #include "state.h"
@@ -113,24 +113,6 @@ state_load(const char *path,
 	return r;
 }
 
-/* write all of buf to fd; 0 or -1 */
-static int
-put(int fd, const char *buf, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = write(fd, buf, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 int
 state_save(const char *path, int (*next)(void *, struct id *, long long *),
     void *ctx)
@@ -164,7 +146,7 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 	n = (size_t)snprintf(buf, sizeof buf, "%s\n", magic);
 	while (next(ctx, &id, &t)) {
 		if (sizeof buf - n < LINE_MAX_) {
-			if (put(fd, buf, n) < 0)
+			if (write_all(fd, buf, n) < 0)
 				goto failfd;
 			n = 0;
 		}
@@ -172,7 +154,7 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 		    id_image(&id, hex), t);
 		n += (size_t)k;
 	}
-	if (put(fd, buf, n) < 0 || fsync(fd) < 0)
+	if (write_all(fd, buf, n) < 0 || fsync(fd) < 0)
 		goto failfd;
 	if (close(fd) < 0)
 		goto fail;

@@ -6,7 +6,6 @@
  * (tls_load.h). No connection is made here.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include "log.h"
 #include "tls.h"
 #include "tls_load.h"
+#include "util.h"
 
 _Static_assert(TLS_DER_MAX >= 2048 && TLS_FILE_MAX >= TLS_DER_MAX, "TLS");
 
@@ -68,18 +68,13 @@ pem_each(const char *path, int (*fn)(const char *, char *, size_t),
 	br_pem_decoder_context pc;
 	const char *p = file_buf;
 	char name[128];
-	size_t len = 0, k;
-	ssize_t r;
-	int fd, inobj = 0, extra = 1, count = 0;
+	size_t len, k;
+	int inobj = 0, extra = 1, count = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (read_file(path, file_buf, sizeof file_buf, &len) < 0) {
 		snprintf(err, errsz, "TLS file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (len < sizeof file_buf &&
-	    (r = read(fd, file_buf + len, sizeof file_buf - len)) > 0)
-		len += (size_t)r;
-	close(fd);
 	if (len == sizeof file_buf) {
 		snprintf(err, errsz, "TLS file %s: larger than %d bytes", path,
 		    TLS_FILE_MAX - 1);

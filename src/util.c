@@ -1,8 +1,42 @@
 /* See LICENSE file for copyright and license details. */
+/* The shared small helpers: see util.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "util.h"
+
+long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+t_clamp(long long v, long long unit, long long now)
+{
+	if (v < 0 || unit <= 0 || now < 0)
+		return -1;
+	if (v > now / unit)	/* so v * unit <= now: no overflow */
+		return now;
+	return v * unit;
+}
 
 /* the n digits at s as a number; -1 if any is no digit */
 static long
@@ -117,4 +151,108 @@ hsize(char *out, size_t outsz, long long n)
 	snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
 	    unit[u], n);
 	return out;
+}
+
+char *
+fmt_time(char *out, size_t n, long long ns)
+{
+	struct tm tm;
+	time_t t = (time_t)(ns / 1000000000LL);
+
+	if (ns < 0) {
+		snprintf(out, n, "never");
+		return out;
+	}
+	gmtime_r(&t, &tm);
+	if (strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';	/* too small: strftime leaves it undefined */
+	return out;
+}
+
+int
+hex_val(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+hex_decode(unsigned char *out, const char *s, size_t n)
+{
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if ((hi = hex_val(s[2 * i])) < 0 ||
+		    (lo = hex_val(s[2 * i + 1])) < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+char *
+hex_encode(char *out, const void *b, size_t n, int upper)
+{
+	const char *digit = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	const unsigned char *p = b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digit[p[i] >> 4];
+		out[2 * i + 1] = digit[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return out;
+}
+
+int
+read_file(const char *path, char *buf, size_t cap, size_t *len)
+{
+	ssize_t r = 0;
+	int fd, e;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while (*len < cap && (r = read(fd, buf + *len, cap - *len)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		*len += (size_t)r;
+	}
+	e = errno;
+	close(fd);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
+int
+write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+verbose_level(int v)
+{
+	return v > L_DEBUG - L_WARN ? L_DEBUG : L_WARN + v;
 }

@@ -1,7 +1,23 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * Small pure helpers with no better home. No I/O.
+ * The small helpers every module shares, each written once: the clocks
+ * (wall-clock ns, monotonic ms) and the one way a time read from outside
+ * becomes one (t_clamp); times as text (RFC 3339 in, UTC out); hex digits
+ * in and out; a whole small file read into a caller's buffer, and a write
+ * loop that writes everything; human sizes; verbosity to log level. Owns
+ * no state. Requires stddef.h.
  */
+
+/* now, in ns since the epoch */
+long long now_ns(void);
+/* the monotonic clock in milliseconds */
+long long mono_ms(void);
+/*
+ * v, a time in units of unit ns (1e9: seconds, 1: ns) since the epoch, as
+ * ns in [0, now]: -1 when v is negative (refused), now when v is later
+ * than now (a clock ahead, a corrupt file, a value beyond 2262).
+ */
+long long t_clamp(long long v, long long unit, long long now);
 
 /*
  * Parse s[0..n) as an RFC 3339 date-time ("2024-05-01T12:00:00.5Z",
@@ -19,3 +35,31 @@ int rfc3339_ns(const char *s, size_t n, long long *ns);
  * "512 bytes". Returns out (size outsz > 0), always NUL-terminated.
  */
 char *hsize(char *out, size_t outsz, long long n);
+
+/*
+ * ns since the epoch as "2024-05-01T12:00:00Z" (UTC, whole seconds), or
+ * "never" when ns < 0, into out (size n > 0, 21 bytes for a whole time);
+ * returns out.
+ */
+char *fmt_time(char *out, size_t n, long long ns);
+
+/* the value of hex digit c (0-9, a-f, A-F), or -1 */
+int hex_val(int c);
+/* the 2n hex digits at s (either case) as n bytes into out; 0 or -1 */
+int hex_decode(unsigned char *out, const char *s, size_t n);
+/*
+ * The n bytes at b as 2n hex digits (upper case when upper) and a NUL
+ * into out (2n + 1 bytes); returns out.
+ */
+char *hex_encode(char *out, const void *b, size_t n, int upper);
+
+/*
+ * Read the file at path into buf, at most cap bytes: *len tells how many
+ * (cap: the file may be larger). 0, or -1 with errno (open or read).
+ */
+int read_file(const char *path, char *buf, size_t cap, size_t *len);
+/* write all n bytes of buf to fd, again after EINTR; 0 or -1 with errno */
+int write_all(int fd, const void *buf, size_t n);
+
+/* the log level (log.h) of -v given v times: L_WARN + v, at most L_DEBUG */
+int verbose_level(int v);

@@ -1,13 +1,66 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * rfc3339_ns: the times of image inspect (Created, Metadata.LastTagTime),
- * strict, with its range bounded by what a long long of ns can hold.
+ * The small helpers of util.c. rfc3339_ns: the times of image inspect
+ * (Created, Metadata.LastTagTime), strict, with its range bounded by what
+ * a long long of ns can hold. t_clamp: times from outside, range-checked
+ * before they are multiplied, never later than now, negative ones refused.
+ * Hex digits, whole files, the write loop, time as text, verbosity.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
+#include "log.h"
 #include "util.h"
+
+#define S 1000000000LL
+#define NOW (1800000000LL * S + 123456789LL)	/* 2027-01-15 */
+
+static int
+clamp_seconds(void)
+{
+	check(t_clamp(0, S, NOW) == 0);
+	check(t_clamp(1700000000LL, S, NOW) == 1700000000LL * S);
+	check(t_clamp(NOW / S, S, NOW) == NOW / S * S);	/* the last exact */
+	check(t_clamp(NOW / S + 1, S, NOW) == NOW);
+	/* a "Created" of 9.3e12 s: x 1e9 would overflow */
+	check(t_clamp(9300000000000LL, S, NOW) == NOW);
+	check(t_clamp(9300000000LL, S, NOW) == NOW);
+	check(t_clamp(LLONG_MAX, S, NOW) == NOW);
+	check(t_clamp(-1, S, NOW) == -1);
+	check(t_clamp(LLONG_MIN, S, NOW) == -1);
+	return 0;
+}
+
+static int
+clamp_nanoseconds(void)
+{
+	check(t_clamp(NOW, 1, NOW) == NOW);
+	check(t_clamp(NOW - 1, 1, NOW) == NOW - 1);
+	check(t_clamp(NOW + 1, 1, NOW) == NOW);
+	check(t_clamp(LLONG_MAX, 1, NOW) == NOW);
+	check(t_clamp(LLONG_MAX - 1, 1, NOW) == NOW);
+	check(t_clamp(-5, 1, NOW) == -1);
+	check(t_clamp(LLONG_MIN, 1, NOW) == -1);
+	return 0;
+}
+
+/* the real clock: a time from the future is the present */
+static int
+clamp_now(void)
+{
+	long long t0 = now_ns(), t, t1;
+
+	t = t_clamp(LLONG_MAX, 1, now_ns());
+	t1 = now_ns();
+	check(t0 > 1600000000LL * S);
+	check(t >= t0 && t <= t1);
+	return 0;
+}
 
 static int
 parse(const char *s, long long *ns)
@@ -108,9 +161,99 @@ thsize(void)
 	return 0;
 }
 
+static int
+thex(void)
+{
+	static const unsigned char b[] = { 0x00, 0x0f, 0xa5, 0xff };
+	unsigned char o[4] = { 1, 2, 3, 4 };
+	char s[16];
+
+	check(hex_val('0') == 0 && hex_val('9') == 9 && hex_val('a') == 10 &&
+	    hex_val('f') == 15 && hex_val('A') == 10 && hex_val('F') == 15);
+	check(hex_val('g') == -1 && hex_val('G') == -1 && hex_val('/') == -1 &&
+	    hex_val(':') == -1 && hex_val('@') == -1 && hex_val('`') == -1 &&
+	    hex_val(0) == -1 && hex_val(-1) == -1);
+	check(strcmp(hex_encode(s, b, 4, 0), "000fa5ff") == 0);
+	check(strcmp(hex_encode(s, b, 4, 1), "000FA5FF") == 0);
+	check(strcmp(hex_encode(s, b, 0, 0), "") == 0);
+	check(hex_decode(o, "000fA5Ff", 4) == 0 && memcmp(o, b, 4) == 0);
+	check(hex_decode(o, "0g", 1) == -1 && hex_decode(o, "g0", 1) == -1);
+	check(hex_decode(o, " 0", 1) == -1);
+	/* only 2n digits are read */
+	check(hex_decode(o, "ffzz", 1) == 0 && o[0] == 0xff);
+	return 0;
+}
+
+static int
+tfmt_time(void)
+{
+	char b[32];
+
+	check(strcmp(fmt_time(b, sizeof b, 0), "1970-01-01T00:00:00Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 1704067200LL * S + 999999999LL),
+	    "2024-01-01T00:00:00Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 951782400LL * S),
+	    "2000-02-29T00:00:00Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, -1), "never") == 0);
+	/* too small: empty, not undefined */
+	check(strcmp(fmt_time(b, 10, 0), "") == 0);
+	return 0;
+}
+
+static int
+tfiles(void)
+{
+	char path[] = "/tmp/dc-unit-util.XXXXXX", buf[16];
+	size_t n = 99;
+	int fd;
+
+	check((fd = mkstemp(path)) >= 0);
+	check(write_all(fd, "hello, world\n", 13) == 0);
+	check(write_all(fd, "", 0) == 0);
+	close(fd);
+	check(read_file(path, buf, sizeof buf, &n) == 0 && n == 13 &&
+	    memcmp(buf, "hello, world\n", 13) == 0);
+	/* at most cap bytes: a full buffer says the file may be larger */
+	check(read_file(path, buf, 5, &n) == 0 && n == 5 &&
+	    memcmp(buf, "hello", 5) == 0);
+	unlink(path);
+	check(read_file(path, buf, sizeof buf, &n) == -1 && errno == ENOENT &&
+	    n == 0);
+	check(read_file("/", buf, sizeof buf, &n) == -1 && errno == EISDIR);
+	check(write_all(-1, "x", 1) == -1 && errno == EBADF);
+	return 0;
+}
+
+static int
+tverbose(void)
+{
+	check(verbose_level(0) == L_WARN);
+	check(verbose_level(1) == L_INFO);
+	check(verbose_level(2) == L_DEBUG);
+	check(verbose_level(10) == L_DEBUG);
+	return 0;
+}
+
+static int
+tmono(void)
+{
+	long long a = mono_ms(), b = mono_ms();
+
+	check(a >= 0 && b >= a);
+	return 0;
+}
+
 const struct unit_test util_tests[] = {
 	UNIT(thsize),
 	UNIT(t3339_good),
 	UNIT(t3339_bad),
+	UNIT(clamp_seconds),
+	UNIT(clamp_nanoseconds),
+	UNIT(clamp_now),
+	UNIT(thex),
+	UNIT(tfmt_time),
+	UNIT(tfiles),
+	UNIT(tverbose),
+	UNIT(tmono),
 	{ NULL, NULL }
 };
