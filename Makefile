@@ -1,4 +1,11 @@
-# docker-cleaner: see README. `make` builds ./docker-cleaner, static, musl.
+# docker-cleaner: see README.
+#   make            ./docker-cleaner, static, musl (make TLS=0: without TLS)
+#   make check      the unit tests, then integration tests against private
+#                   real dockerds (slow; tests/run.sh)
+#   make install    the program, man page, systemd units and config file
+#   make clean      removes build/ and ./docker-cleaner
+# The test variants (make SANITIZE=1, valgrind, fuzz, notls, bench) are
+# in tests/variants.mk; the packages: make deb, make image (src/dist/).
 VERSION = 0.1.0
 CC = musl-gcc
 # TLS=1: tcp:// hosts with TLS (BearSSL from Debian's source package, built
@@ -14,36 +21,19 @@ UNIT_LDFLAGS = -static
 B = build
 PROG = docker-cleaner
 
-# ASan and UBSan: the SANITIZE=1 build and the fuzz targets
-SANFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
-	-fno-sanitize-recover=all
-# make SANITIZE=1 [check]: clang and glibc, in build/san/ (the program is
-# build/san/docker-cleaner, without TLS). `make check SANITIZE=1` runs the
-# unit tests and the core and resilience tests on it, and the hostile tests
-# on a sanitizer copy of their own, besides the plain program's suite; a
-# sanitizer report fails it
-SANITIZE = 0
-ifeq ($(SANITIZE),1)
-CC = clang
-CFLAGS += $(SANFLAGS)
-LDFLAGS =
-UNIT_LDFLAGS =
-B = build/san
-PROG = $(B)/docker-cleaner
-TLS = 0
-SANDEPS = build/.sandeps
-CHECKDEPS = plain
-CHECKENV = UNIT=$(B)/unit SAN_PROG=$(CURDIR)/$(PROG) \
-	SAN_LOG=$(CURDIR)/$(B)/report ASAN_OPTIONS=log_path=$(CURDIR)/$(B)/report \
-	UBSAN_OPTIONS=log_path=$(CURDIR)/$(B)/report:print_stacktrace=1
-endif
-
 # every module but main.c: the unit tests link these too
 LIB = cleaner conn docker docker_ev docker_req evict http id idtab \
 	inventory json jstream log loop optab optab_usage opts parse \
 	policy state util x509
-OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
+UNIT = $(wildcard tests/unit/*.c)
+
+# the variants (SANITIZE=1 changes CC, B, PROG and TLS above, so it comes
+# before anything uses them); `all` stays the default target
+.DEFAULT_GOAL = all
+include tests/variants.mk
+
+OBJ = $(LIB:%=$(B)/%.o)
 # the TLS module of the program; tests and fuzzers link the one without
 ifeq ($(TLS),1)
 TLSOBJ = $(B)/conn_tls.o $(B)/tls_load.o $(B)/conn_tcp.o \
@@ -51,107 +41,12 @@ TLSOBJ = $(B)/conn_tls.o $(B)/tls_load.o $(B)/conn_tcp.o \
 else
 TLSOBJ = $(B)/conn_notls.o
 endif
-UNIT = $(wildcard tests/unit/*.c)
 
 all: $(PROG)
-
-# what the build needs from Debian (musl-gcc, jsmn.h): installed if missing
-build/.deps: src/deps.sh
-	@mkdir -p build/include
-	sh src/deps.sh
-	cp /usr/include/jsmn.h build/include/jsmn.h
-	@touch $@
-
-# clang, with the sanitizer and libFuzzer runtimes: installed if missing
-build/.sandeps: src/deps.sh
-	@mkdir -p build
-	sh src/deps.sh clang
-	@touch $@
-
-build/bearssl/libbearssl.a: src/bearssl.sh build/.deps
-	sh src/bearssl.sh build/bearssl
-	@touch $@
-
-$(B)/conn_tls.o $(B)/tls_load.o: build/bearssl/libbearssl.a
-
-# relink when TLS= changes
-$(B)/.tls-$(TLS):
-	@mkdir -p $(@D)
-	@rm -f $(B)/.tls-*
-	@touch $@
-
-# made when missing; an existing config.h is the user's and is kept
-config.h: config.h.def
-	@if [ -f $@ ]; then \
-		echo "warning: config.h.def changed; merge it into config.h" >&2; \
-		touch $@; \
-	else \
-		cp config.h.def $@; \
-	fi
-
-$(B)/%.o: src/%.c $(HDR) config.h build/.deps $(SANDEPS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
-
-$(PROG): $(OBJ) $(B)/main.o $(TLSOBJ) $(B)/.tls-$(TLS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(B)/main.o $(TLSOBJ)
-
-$(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
-	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc $(UNIT_LDFLAGS) -o $@ $(UNIT) $(OBJ) \
-	    $(B)/conn_notls.o
 
 # unit tests, then integration tests against private real dockerds
 check: $(PROG) $(B)/unit notls $(CHECKDEPS)
 	$(CHECKENV) NOTLS=$(CURDIR)/$(NOTLS) sh tests/run.sh
-
-# ./docker-cleaner as a plain `make` builds it (for SANITIZE=1)
-plain:
-	@$(MAKE) --no-print-directory SANITIZE=0 docker-cleaner
-
-# valgrind (memcheck) on the core and resilience integration runs: a glibc
-# build with debug information (build/vg/), run through a wrapper
-valgrind: build/.deps config.h
-	@$(MAKE) --no-print-directory TLS=0 SANITIZE=0 CC=gcc B=build/vg \
-	    PROG=build/vg/docker-cleaner.bin LDFLAGS= \
-	    CFLAGS="$(CFLAGS) -g -O1" build/vg/docker-cleaner.bin
-	sh tests/valgrind.sh build/vg
-
-# the build without TLS, which `make check` tests too
-NOTLS = build/notls/docker-cleaner
-notls:
-	@$(MAKE) --no-print-directory TLS=0 SANITIZE=0 B=build/notls \
-	    PROG=$(NOTLS) $(NOTLS)
-
-# libFuzzer targets build/fuzz/fuzz_NAME (tests/fuzz/fuzz_NAME.c), each
-# run FUZZ_SECONDS from a copy of tests/fuzz/corpus/NAME/; fails on a crash
-# or a leak. Buffers and windows are made small enough for inputs to fill.
-FUZZ = http json docker config size state x509
-FUZZ_SECONDS = 60
-FUZZ_CC = clang
-FUZZ_CFLAGS = $(CFLAGS) $(SANFLAGS) -DHTTP_HEAD_MAX=2048 -DHTTP_RECV_MAX=4096 \
-	-DREPLY_WINDOW=4096 -DEVENT_WINDOW=2048
-FUZZ_OBJ = $(LIB:%=build/fuzz/%.o) build/fuzz/conn_notls.o
-
-# (the Makefile too: the bounds above are compiled in)
-build/fuzz/%.o: src/%.c $(HDR) config.h build/.deps build/.sandeps Makefile
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h \
-    $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -Isrc -fsanitize=fuzzer -o $@ $< \
-	    tests/fuzz/fuzz.c $(FUZZ_OBJ)
-
-fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ)
-
-.PRECIOUS: build/fuzz/%.o
-
-# benchmarks against the reference, a real dockerd and a replay server
-# (tests/bench/, results in build/bench/; see BENCHMARKS.md). Never part of
-# `make check`; BENCH_QUICK=1 for a smoke run
-bench: docker-cleaner
-	bash tests/bench/run.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the program, its man page,
 # the systemd units and the config file (written only when missing: an
@@ -184,6 +79,9 @@ install: $(PROG)
 		install -m 0644 src/dist/docker-cleaner.json $(DESTDIR)$(CONF); \
 	fi
 
+clean:
+	rm -rf build docker-cleaner
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/docker-cleaner \
 	    $(DESTDIR)$(MANDIR)/man8/docker-cleaner.8 \
@@ -208,8 +106,45 @@ image-context: $(PROG)
 image: image-context
 	docker build -t docker-cleaner:$(VERSION) build/image
 
-clean:
-	rm -rf build docker-cleaner
+# ---------------------------------------------------------------- the rules
 
-.PHONY: all bench check clean deb fuzz image image-context install notls \
-	plain uninstall valgrind
+# what the build needs from Debian (musl-gcc, jsmn.h): installed if missing
+build/.deps: .ci/deps.sh
+	@mkdir -p build/include
+	sh .ci/deps.sh
+	cp /usr/include/jsmn.h build/include/jsmn.h
+	@touch $@
+
+build/bearssl/libbearssl.a: .ci/bearssl.sh build/.deps
+	sh .ci/bearssl.sh build/bearssl
+	@touch $@
+
+$(B)/conn_tls.o $(B)/tls_load.o: build/bearssl/libbearssl.a
+
+# relink when TLS= changes
+$(B)/.tls-$(TLS):
+	@mkdir -p $(@D)
+	@rm -f $(B)/.tls-*
+	@touch $@
+
+# made when missing; an existing config.h is the user's and is kept
+config.h: config.h.def
+	@if [ -f $@ ]; then \
+		echo "warning: config.h.def changed; merge it into config.h" >&2; \
+		touch $@; \
+	else \
+		cp config.h.def $@; \
+	fi
+
+$(B)/%.o: src/%.c $(HDR) config.h build/.deps $(SANDEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(PROG): $(OBJ) $(B)/main.o $(TLSOBJ) $(B)/.tls-$(TLS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(B)/main.o $(TLSOBJ)
+
+$(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
+	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc $(UNIT_LDFLAGS) -o $@ $(UNIT) $(OBJ) \
+	    $(B)/conn_notls.o
+
+.PHONY: all check clean deb image image-context install uninstall

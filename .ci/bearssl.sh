@@ -1,7 +1,7 @@
 #!/bin/sh
 # BearSSL for the TLS build, from Debian's source package, compiled with
 # musl-gcc (Debian's libbearssl.a is built against glibc and does not link
-# with musl). usage: sh src/bearssl.sh OUTDIR
+# with musl). usage: sh .ci/bearssl.sh OUTDIR
 # Leaves OUTDIR/libbearssl.a and OUTDIR/include/bearssl*.h; does nothing
 # when they are already there. apt-get source needs a deb-src entry: a
 # temporary apt configuration is used, naming the mirror the system's own
