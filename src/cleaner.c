@@ -42,7 +42,7 @@ untracked(struct image *im)
 {
 	char hex[ID_TEXT];
 
-	if (im->flags & (IMG_TRACKED | IMG_LOGGED))
+	if (inv_is_tracked(im) || inv_is_logged(im))
 		return;
 	info("image %s is loaded but unused, so it won't be cleaned",
 	    id_image(&im->k.id, hex));
@@ -57,7 +57,7 @@ track(const struct id *id)
 	struct image *im = inv_image(id);
 	enum dk r;
 
-	if (im && (im->flags & IMG_TRACKED))
+	if (im && inv_is_tracked(im))
 		return im;
 	if (!im || im->size < 0) {
 		if ((r = docker_inspect_image(id_image(id, hex), &cl_ii)) !=

@@ -1,4 +1,10 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The transports' common part (conn.h): host URLs parsed into a target,
+ * unix sockets, connecting with a timeout, waits that a signal ends, and
+ * the fd read and write of every transport. Owns the signal flags
+ * (stopping, reloading) and the mask open during a wait.
+ */
 #define _GNU_SOURCE		/* ppoll */
 #include <errno.h>
 #include <fcntl.h>

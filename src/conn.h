@@ -2,6 +2,7 @@
 /*
  * Transports: one struct conn of callbacks, so HTTP code is the same over a
  * unix socket, TCP, TLS and the in-memory transport of the tests.
+ * Requires bounds.h.
  */
 #include <poll.h>
 #include <signal.h>
@@ -33,7 +34,7 @@ struct target {
 	char path[108];		/* T_UNIX: socket path */
 	char host[256];		/* T_TCP: host name or address */
 	char port[8];		/* T_TCP: port */
-	char text[300];		/* as given, for messages */
+	char text[HOST_LEN];	/* as given (--host), for messages */
 };
 
 /*

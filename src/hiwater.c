@@ -1,4 +1,8 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The high-water painting of test builds (hiwater.h): owns the list of
+ * painted regions (at most HW_REGIONS) and the painted stack.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +13,12 @@
 #include "util.h"
 
 #define CANARY 0xa5
-#define REGIONS 32
 
 static struct {
 	const char *name;
 	unsigned char *p;
 	size_t n;
-} regions[REGIONS];
+} regions[HW_REGIONS];
 static size_t nregions;
 static uintptr_t stack_low;	/* address of the lowest painted byte */
 static size_t stack_painted;
@@ -23,7 +26,7 @@ static size_t stack_painted;
 static void
 hw_add(const struct hw_region *t)
 {
-	for (; t->name && nregions < REGIONS; t++) {
+	for (; t->name && nregions < HW_REGIONS; t++) {
 		memset(t->p, CANARY, t->n);
 		regions[nregions].name = t->name;
 		regions[nregions].p = t->p;

@@ -1,4 +1,9 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The HTTP/1.1 client (http.h): the request sent, the reply head parsed
+ * strictly, the body decoded (length, chunked, until close). Owns no
+ * state: each struct http is its caller's.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

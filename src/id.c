@@ -1,4 +1,8 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * Image and container IDs (id.h): parsed from and written as text, and
+ * compared. No state.
+ */
 #include <stddef.h>
 #include <string.h>
 

@@ -1,4 +1,9 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The ID hash tables (idtab.h) over caller-owned arrays: linear probing,
+ * the index rebuilt larger inside its maximum. Owns the SipHash key, one
+ * for every table, drawn once (getrandom).
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

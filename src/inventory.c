@@ -1,4 +1,9 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The inventory (inventory.h): owns the image and container tables and
+ * their indexes, the discovery counter and the count of entries a full
+ * table refused.
+ */
 #include <stddef.h>
 
 #include "bounds.h"
@@ -86,6 +91,18 @@ void
 inv_logged(struct image *im)
 {
 	im->flags |= IMG_LOGGED;
+}
+
+int
+inv_is_tracked(const struct image *im)
+{
+	return (im->flags & IMG_TRACKED) != 0;
+}
+
+int
+inv_is_logged(const struct image *im)
+{
+	return (im->flags & IMG_LOGGED) != 0;
 }
 
 void

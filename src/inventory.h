@@ -22,7 +22,7 @@ struct image {
 
 struct container {
 	struct ident k;
-	unsigned char state;	/* CS_* of docker.h */
+	unsigned char state;	/* CS_* of records.h */
 	struct id image;
 };
 
@@ -36,6 +36,9 @@ void inv_image_del(const struct id *id);
 void inv_track(struct image *im);
 void inv_listed(struct image *im);
 void inv_logged(struct image *im);
+/* whether IMG_TRACKED, IMG_LOGGED is set: 1 or 0 */
+int inv_is_tracked(const struct image *im);
+int inv_is_logged(const struct image *im);
 /* a use at t: last_used only moves forward */
 void inv_used(struct image *im, long long t);
 /* clear IMG_LISTED everywhere; then drop the images still without it */

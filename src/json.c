@@ -1,4 +1,9 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * JSON walking over jsmn (json.h): the only file that includes jsmn.h;
+ * strings unescaped into a caller's buffer, numbers read. No state: the
+ * text and the tokens are the caller's.
+ */
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>

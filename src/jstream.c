@@ -1,4 +1,8 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The framer (jstream.h): complete JSON values cut from a byte stream
+ * in the caller's window. No state of its own.
+ */
 #include <string.h>
 #include <sys/types.h>
 

@@ -1,4 +1,8 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The log (log.h): one timestamped line per call, written whole to
+ * stderr; san() for daemon text. Owns log_level.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,9 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The program: settings and host read (bad input: exit 2), signals
+ * blocked and handled, logging set up, TLS files loaded, then the
+ * cleaner run; the exit status. Only main.c ends the program.
+ */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

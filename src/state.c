@@ -1,4 +1,8 @@
 /* See LICENSE file for copyright and license details. */
+/*
+ * The state file (state.h): read, checked whole, and written atomically.
+ * Owns whether the last save failed (logged once per run of failures).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "bounds.h"
 #include "conn.h"
 #include "fuzz.h"
 

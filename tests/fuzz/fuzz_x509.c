@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "bounds.h"
 #include "conn.h"
 #include "x509.h"
 #include "fuzz.h"
