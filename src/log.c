@@ -39,7 +39,10 @@ logm(int level, const char *fmt, ...)
 	if (n > sizeof line - 2)
 		n = sizeof line - 2;
 	line[n++] = '\n';
-	/* one write per line, so lines of concurrent writers do not mix */
+	/*
+	 * the line in one write (and the rest of a short one after it), so
+	 * lines of concurrent writers do not mix
+	 */
 	(void)write_all(2, line, n);
 }
 
