@@ -365,11 +365,41 @@ s_no_heap() {
 	done
 }
 
+# one connection for requests (HTTP keep-alive): a --once pass that
+# deletes five images (an inspect and a DELETE each, besides the listings)
+# connects to the daemon twice: requests (/_ping included), and the event
+# history. Before keep-alive: one connection per request, 15 here.
+s_keep_alive() {
+	local i n
+	if [ "$(head -c 2 "$DC")" = "#!" ]; then
+		echo "# s_keep_alive: for a program, not the wrapper $DC"
+		return 0
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "keep-alive" "strace not installed"; return; }
+	reset_daemon
+	for i in 1 2 3 4 5 6; do make_image ka-$i:1 10 >/dev/null; done
+	use_image ka-6:1
+	strace -f -e trace=connect -o "$W/strace.ka" "$DC" \
+	    --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" \
+	    --quota 0 --once -vv 2> "$W/ka.log"
+	t_eq "keep-alive: exit 0" 0 $?
+	for i in 1 2 3 4 5; do
+		t_check "keep-alive: ka-$i deleted" gone ka-$i:1
+	done
+	t_check "keep-alive: the most recent kept" image_exists ka-6:1
+	n=$(grep -c "connect(.*$DC_SOCK" "$W/strace.ka")
+	echo "# keep-alive: $n connections to the daemon"
+	t_check "keep-alive: 2 connections for the pass ($n)" test "$n" -eq 2
+	t_check "keep-alive: no warning logged" lacks "] warning: " "$W/ka.log"
+	t_check "keep-alive: no error logged" lacks "] error: " "$W/ka.log"
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
     s_sighup s_resync s_daemon_outage \
     s_no_hooks s_reload_missing s_resync_short s_stop_window \
-    s_once_sigterm s_no_heap}; do
+    s_once_sigterm s_no_heap s_keep_alive}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
