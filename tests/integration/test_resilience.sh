@@ -395,11 +395,56 @@ s_keep_alive() {
 	t_check "keep-alive: no error logged" lacks "] error: " "$W/ka.log"
 }
 
+# events are read between deletions (dockerd drops events for a subscriber
+# that does not read): the hooked copy, slowed before every wait, takes
+# seconds over its startup eviction; containers created meanwhile on the
+# images it is deleting are read at once, before the eviction ends, and
+# their images are not deleted. Before: the stream was read only after.
+s_events_between_deletions() {
+	local i n=0 ev listen line
+	build_hooked || { t_fail "events between deletions" "hooked build"; return; }
+	reset_daemon
+	for i in 1 2 3 4 5 6 7 8; do make_image evd-$i:1 10 >/dev/null; done
+	make_image evd-keep:1 10 >/dev/null; use_image evd-keep:1
+	: > "$W/daemon.log"
+	env DC_TEST_DELAY_MS=150 "$HOOKED" --host "unix://$DC_SOCK" \
+	    --state-file "" --config "$W/empty.json" --quota 0 -vv \
+	    >> "$W/daemon.out" 2> "$W/daemon.log" &
+	CLEANER_PID=$!
+	wait_for "a first deletion" 60 grep -q "removed image" "$W/daemon.log"
+	for i in 1 2 3 4 5 6 7 8; do
+		dk create --network none --name "evd-c$i" "evd-$i:1" /bin/true \
+		    >/dev/null 2>&1 &&
+		    n=$((n + 1))
+	done
+	wait_for "the eviction ends" 120 \
+	    grep -q "listening for docker events" "$W/daemon.log"
+	echo "# events between deletions: $n containers made during the eviction"
+	t_check "events between deletions: containers made during it ($n)" \
+	    test "$n" -ge 1
+	ev=$(grep -n -m1 "event read between deletions" "$W/daemon.log" | cut -d: -f1)
+	listen=$(grep -n -m1 "listening for docker events" "$W/daemon.log" | cut -d: -f1)
+	t_check "events between deletions: read before the eviction ended" \
+	    test -n "$ev" -a "${ev:-0}" -lt "${listen:-0}"
+	for i in 1 2 3 4 5 6 7 8; do
+		dk inspect "evd-c$i" >/dev/null 2>&1 || continue
+		t_check "events between deletions: evd-$i, in use, kept" \
+		    image_exists "evd-$i:1"
+		line=$(grep -n -m1 "image $(dk image inspect -f '{{.Id}}' \
+		    "evd-$i:1") used at" "$W/daemon.log" | cut -d: -f1)
+		t_check "events between deletions: evd-$i's use read during the eviction" \
+		    test -n "$line" -a "${line:-0}" -lt "${listen:-0}"
+	done
+	stop_cleaner
+	t_eq "events between deletions: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+	for i in 1 2 3 4 5 6 7 8; do dk rm -f "evd-c$i" >/dev/null 2>&1; done
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
     s_sighup s_resync s_daemon_outage \
     s_no_hooks s_reload_missing s_resync_short s_stop_window \
-    s_once_sigterm s_no_heap s_keep_alive}; do
+    s_once_sigterm s_no_heap s_keep_alive s_events_between_deletions}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
