@@ -26,6 +26,7 @@
 int cl_incomplete;		/* use of some image is unaccounted for */
 int cl_trouble;			/* a request to the daemon failed */
 struct evstream *cl_live;
+int cl_live_fault;
 
 static struct use {
 	struct id image;
@@ -315,8 +316,10 @@ cl_pass(int follow)
 	cl_dirty = 1;
 	return stopping ? -1 : 0;
 fail:
-	if (follow)
+	if (follow) {
 		docker_events_close(cl_live);
+		cl_live = NULL;
+	}
 	return -1;
 }
 
@@ -337,7 +340,10 @@ cl_handle(const struct event *ev)
 		case A_DESTROY:
 			if (ev->has_id)
 				inv_ctr_del(&ev->id);
-			cl_evict();
+			if (cl_busy)
+				cl_again = 1;	/* after what is under way */
+			else
+				cl_evict();
 			break;
 		}
 	} else if (ev->type == EV_IMAGE && ev->has_id) {
@@ -350,3 +356,23 @@ cl_handle(const struct event *ev)
 	}
 }
 
+
+void
+cl_catch_up(void)
+{
+	struct event ev;
+	int r, n;
+
+	for (n = 0; cl_live && !cl_live_fault && !stopping && n < CATCH_UP_MAX;
+	    n++) {
+		r = docker_events_wait(cl_live, 0, &ev);
+		if (r == EVS_IDLE)
+			return;
+		if (r != EVS_VALUE) {
+			cl_live_fault = r;
+			return;
+		}
+		dbg("event read between deletions");
+		cl_handle(&ev);
+	}
+}

@@ -16,8 +16,22 @@ extern int cl_dirty;
 extern int cl_incomplete;
 /* cleaner.c; any room sets it: a request to the daemon failed */
 extern int cl_trouble;
-/* cleaner.c: the followed event stream of the pass (pass(1)) */
+/* cleaner.c: the followed event stream of the pass (pass(1)); NULL
+   when none is open */
 extern struct evstream *cl_live;
+/*
+ * cleaner.c: what ended cl_live while cl_catch_up() read it (EVS_END,
+ * EVS_ERROR, EVS_SKIP), 0 if nothing did: loop.c acts on it as on its own
+ * read, and clears it
+ */
+extern int cl_live_fault;
+/*
+ * evict.c: deletions or removals are under way (cl_handle then leaves
+ * the eviction a destroy asks for to them: cl_again)
+ */
+extern int cl_busy;
+/* evict.c; cl_handle sets it: decide again once the deletions are done */
+extern int cl_again;
 
 /* evict.c: one image as inspected (scratch of one request at a time) */
 extern struct image_info cl_ii;
@@ -30,6 +44,12 @@ extern struct image_info cl_ii;
 int cl_pass(int follow);
 /* cleaner.c: one live event */
 void cl_handle(const struct event *ev);
+/*
+ * cleaner.c: the live events that came meanwhile (at most CATCH_UP_MAX),
+ * handled now, between two deletions: dockerd drops events for a
+ * subscriber that does not read
+ */
+void cl_catch_up(void);
 
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);

@@ -171,7 +171,8 @@ fd_read(struct conn *c, void *buf, size_t n)
 		if (r >= 0)
 			return r;
 		if (errno != EINTR && errno != EAGAIN) {
-			warn("read: %s", strerror(errno));
+			if (!(c->reused && errno == ECONNRESET))
+				warn("read: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -189,7 +190,9 @@ fd_write(struct conn *c, const void *buf, size_t n)
 		if (r > 0)
 			return r;
 		if (r < 0 && errno != EINTR && errno != EAGAIN) {
-			warn("write: %s", strerror(errno));
+			if (!(c->reused && (errno == EPIPE ||
+			    errno == ECONNRESET)))
+				warn("write: %s", strerror(errno));
 			return -1;
 		}
 	}

@@ -17,6 +17,9 @@ struct conn {
 	int idle;		/* a long-lived stream: a timeout is not logged,
 				   and a SIGHUP ends a wait (errno EINTR) */
 	int waited;		/* why the last wait gave up: WAIT_* */
+	int reused;		/* a kept connection, no reply on it yet: a
+				   reset is the caller's to say (fd_read and
+				   fd_write do not log ECONNRESET, EPIPE) */
 	void *ctx;		/* transport state (TLS, test data) */
 	/* >0 bytes moved, 0 end of stream (read only), -1 error (logged) */
 	ssize_t (*read)(struct conn *, void *, size_t);

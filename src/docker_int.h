@@ -14,8 +14,10 @@ struct docker {
 	char prefix[16];		/* "/v1.41" */
 	int status;		/* HTTP status of the last reply; 0: none */
 	char msg[256];		/* sanitised daemon message of the last failure */
-	struct conn conn;
+	struct conn conn;	/* requests; kept open between them */
 	struct http http;
+	int alive;		/* conn is open, idle, and may be reused */
+	long long idle_since;	/* mono_ms() when it became idle */
 };
 
 /* docker_req.c's: the daemon and its request connection */

@@ -1,11 +1,14 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * The Docker module's requests: the daemon (struct docker dk), one
- * request at a time on its connection, the outcome of each (the HTTP
+ * request at a time on its connection (kept open from one request to the
+ * next: HTTP keep-alive; made again when the daemon closed it), the outcome of each (the HTTP
  * status and the daemon's message read here, and nowhere above: Podman's
  * 500 that means Docker's 409 is settled here), the message kept for the
  * log, and the API version negotiated.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,8 @@ docker_init(const struct target *t)
 {
 	struct docker *d = &dk;
 
+	if (d->alive)
+		conn_close(&d->conn);
 	memset(d, 0, sizeof *d);
 	d->tg = *t;
 	d->conn.fd = -1;
@@ -144,19 +149,69 @@ dk_encode(char *out, size_t outsz, const char *s)
 	return dk_encode_as(out, outsz, s, ":/@");
 }
 
-/* connect, send, read the reply head into (c, h); 0 or -1 */
+/*
+ * Take the kept request connection if it can still carry a request: idle
+ * for at most KEEPALIVE_IDLE_MS and nothing to read on it (a daemon that
+ * closed it, or sent anything unasked, makes it unusable). 1 taken, 0 not
+ * (then it is closed).
+ */
+static int
+take_kept(struct docker *d)
+{
+	struct pollfd p;
+
+	if (!d->alive)
+		return 0;
+	d->alive = 0;
+	p.fd = d->conn.fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (mono_ms() - d->idle_since <= KEEPALIVE_IDLE_MS && p.fd >= 0 &&
+	    poll(&p, 1, 0) == 0) {
+		d->conn.timeout_ms = REPLY_TIMEOUT_MS;
+		d->conn.deadline = mono_ms() + REPLY_DEADLINE_MS;
+		d->conn.reused = 1;
+		return 1;
+	}
+	conn_close(&d->conn);
+	return 0;
+}
+
+/*
+ * connect (or take the kept connection: requests on d->conn), send, read
+ * the reply head into (c, h); 0 or -1. A kept connection that the daemon
+ * closed before answering (an end of stream or a reset before the first
+ * byte of a reply, or a refused write) is made again once and the request
+ * sent again: the daemon had not read it.
+ */
 int
 dk_start(struct docker *d, struct conn *c, struct http *h, const char *method,
     const char *path)
 {
+	int keep = c == &d->conn, reused = keep && take_kept(d), r, sent, e;
+
 	d->status = 0;
 	d->msg[0] = '\0';
-	if (conn_open(&d->tg, c) < 0)
-		return -1;
-	if (http_request(c, method, host_header(&d->tg), path) < 0 ||
-	    http_head(h, c, strcmp(method, "HEAD") == 0) < 0) {
+	for (;;) {
+		if (!reused && conn_open(&d->tg, c) < 0)
+			return -1;
+		h->silent = 0;
+		r = http_request(c, method, host_header(&d->tg), path, keep);
+		sent = r == 0;
+		if (r == 0)
+			r = http_head(h, c, strcmp(method, "HEAD") == 0);
+		e = errno;
+		c->reused = 0;
+		if (r == 0)
+			break;
 		conn_close(c);
-		return -1;
+		if (!reused || (sent && !h->silent && e != ECONNRESET)) {
+			if (h->silent)
+				warn("connection closed without a reply");
+			return -1;
+		}
+		dbg("kept connection closed by the daemon; connecting again");
+		reused = 0;
 	}
 	d->status = h->status;
 	return 0;
@@ -208,7 +263,11 @@ dk_finish(struct docker *d, int ok)
 			(void)json_str(&j, m, raw, sizeof raw, NULL);
 		san(d->msg, sizeof d->msg, raw, strcspn(raw, "\n"));
 	}
-	conn_close(&d->conn);
+	if (http_reusable(&d->http)) {
+		d->alive = 1;
+		d->idle_since = mono_ms();
+	} else
+		conn_close(&d->conn);
 	return ok ? 0 : -1;
 }
 
@@ -240,6 +299,8 @@ docker_negotiate(const char *pin)
 		warn("%s: /_ping answered %d: %s", d->tg.text, d->status, d->msg);
 		return DK_FAILED;
 	}
+	(void)http_drain(&d->http, NULL, 0);	/* "OK": read, so the
+						   connection can be kept */
 	if (pin) {
 		if (*pin == 'v')
 			pin++;

@@ -73,8 +73,12 @@ cl_sweep(void)
 
 	info("checking for stopped containers");
 	n = inv_ctr_in_state(CS_EXITED, cids, CONTAINER_MAX);
-	for (i = 0; i < n && !stopping; i++)
+	cl_busy = 1;
+	for (i = 0; i < n && !stopping; i++) {
 		cl_remove_ctr(&cids[i]);
+		cl_catch_up();
+	}
+	cl_busy = 0;
 }
 
 /* refs of cl_ii, joined, for the log */
@@ -283,21 +287,19 @@ delete_image(const struct id *id)
 	}
 }
 
-void
-cl_evict(void)
+int cl_busy, cl_again;
+
+/* one decision and its deletions; cl_evict's */
+static void
+evict_once(void)
 {
 	static struct policy_in in;
 	static struct policy_out out;
 	char hex[ID_TEXT], why[40];
+	const struct image *im;
 	long long kept = 0;
 	size_t i;
 
-	if (cl_incomplete) {
-		warn("use of some images is unaccounted for: nothing %s "
-		    "until the next full inventory",
-		    cl_set->dry_run ? "would be removed" : "deleted");
-		return;
-	}
 	inv_facts(&in);
 	in.quota = cl_set->quota;
 	policy_decide(&in, &out);
@@ -314,6 +316,41 @@ cl_evict(void)
 		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
 			info("image %s stays: %s", id_image(&in.img[i].id, hex),
 			    policy_why(&out.d[i], why, sizeof why));
-	for (i = 0; i < out.ndel && !stopping; i++)
-		delete_image(&in.img[out.del[i]].id);
+	/*
+	 * Between deletions, the live events that came meanwhile: an image
+	 * used since the decision is not deleted now but decided again, and
+	 * a use unaccounted for stops the deletions.
+	 */
+	for (i = 0; i < out.ndel && !stopping && !cl_incomplete; i++) {
+		const struct policy_image *p = &in.img[out.del[i]];
+		if ((im = inv_image(&p->id)) && im->last_used > p->last_used) {
+			dbg("image %s: used since the decision; decided again",
+			    id_image(&p->id, hex));
+			cl_again = 1;
+			continue;
+		}
+		delete_image(&p->id);
+		cl_catch_up();
+	}
+}
+
+void
+cl_evict(void)
+{
+	if (cl_busy) {
+		cl_again = 1;	/* after the deletions under way */
+		return;
+	}
+	if (cl_incomplete) {
+		warn("use of some images is unaccounted for: nothing %s "
+		    "until the next full inventory",
+		    cl_set->dry_run ? "would be removed" : "deleted");
+		return;
+	}
+	cl_busy = 1;
+	do {
+		cl_again = 0;
+		evict_once();
+	} while (cl_again && !stopping && !cl_incomplete);
+	cl_busy = 0;
 }

@@ -35,14 +35,14 @@ enum {
 
 int
 http_request(struct conn *c, const char *method, const char *host,
-    const char *path)
+    const char *path, int keep)
 {
 	char req[HTTP_REQ_MAX];
 	int n;
 
 	n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
-	    "User-Agent: docker-cleaner/" VERSION "\r\n"
-	    "Connection: close\r\n\r\n", method, path, host);
+	    "User-Agent: docker-cleaner/" VERSION "\r\n%s\r\n", method, path,
+	    host, keep ? "" : "Connection: close\r\n");
 	if (n < 0 || (size_t)n >= sizeof req) {
 		warn("request for %.60s... is too long", path);
 		return -1;
@@ -60,6 +60,22 @@ fill(struct http *h)
 	h->rpos = 0;
 	h->rlen = (size_t)r;
 	return r > 0;
+}
+
+/* 1 if the comma-separated list v (NUL-terminated) holds token t */
+static int
+has_token(const char *v, const char *t)
+{
+	size_t tl = strlen(t), n;
+
+	while (*v) {
+		v += strspn(v, " \t,");
+		n = strcspn(v, " \t,");
+		if (n == tl && strncasecmp(v, t, n) == 0)
+			return 1;
+		v += n;
+	}
+	return 0;
 }
 
 /* header line name: value; s is the line without CR LF */
@@ -102,6 +118,9 @@ header(struct http *h, char *s, size_t n)
 			return -1;
 		}
 		h->chunked = 1;
+	} else if (nl == 10 && strncasecmp(s, "connection", 10) == 0) {
+		if (has_token(v, "close"))
+			h->close = 1;
 	} else if (nl == 11 && strncasecmp(s, "api-version", 11) == 0) {
 		/* MAJOR.MINOR, nothing else; anything odd is no version */
 		size_t a = strspn(v, "0123456789"), b;
@@ -133,6 +152,8 @@ http_head(struct http *h, struct conn *c, int no_body)
 	h->status = 0;
 	h->api_major = h->api_minor = 0;
 	h->chunked = 0;
+	h->close = 1;		/* until a head is read */
+	h->silent = 0;
 	h->left = -1;
 	h->chunk = 0;
 	h->ndig = 0;
@@ -148,8 +169,11 @@ http_head(struct http *h, struct conn *c, int no_body)
 		if (n < 0)
 			return -1;
 		if (n == 0) {
-			warn(len ? "connection closed in the reply head" :
-			    "connection closed without a reply");
+			if (len == 0) {
+				h->silent = 1;	/* the caller's to say */
+				return -1;
+			}
+			warn("connection closed in the reply head");
 			return -1;
 		}
 		i = len >= 3 ? len - 3 : 0;
@@ -187,6 +211,7 @@ http_head(struct http *h, struct conn *c, int no_body)
 		return -1;
 	}
 	h->status = r;
+	h->close = p[7] == '0';	/* HTTP/1.0: no keep-alive, none kept */
 	p = (char *)memchr(h->rbuf, '\n', (size_t)(end - h->rbuf)) + 1;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -214,6 +239,8 @@ http_head(struct http *h, struct conn *c, int no_body)
 		h->st = B_CSIZE;
 	} else {
 		h->st = h->left == 0 ? B_DONE : B_LEN;
+		if (h->left < 0)
+			h->close = 1;	/* the body ends with the connection */
 	}
 	return 0;
 }
@@ -366,4 +393,10 @@ http_drain(struct http *h, char *msg, size_t msgsz)
 	if (msg && msgsz)
 		msg[m] = '\0';
 	return r < 0 ? -1 : 0;
+}
+
+int
+http_reusable(const struct http *h)
+{
+	return h->st == B_DONE && !h->close && h->rpos == h->rlen;
 }

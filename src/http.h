@@ -1,8 +1,9 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * HTTP/1.1 client, one request per connection. The reply head is read into
- * a fixed buffer; the body is handed out through http_body(), which hides
- * Content-Length, chunked and read-until-close framing.
+ * HTTP/1.1 client, one request at a time on a connection. The reply head
+ * is read into a fixed buffer; the body is handed out through http_body(),
+ * which hides Content-Length, chunked and read-until-close framing.
+ * http_reusable() says when the connection can carry the next request.
  */
 struct conn;
 
@@ -11,6 +12,9 @@ struct http {
 	int status;		/* status code of the reply */
 	int api_major, api_minor; /* Api-Version header; 0.0 if absent */
 	int chunked;
+	int close;		/* the connection ends with this reply: HTTP/1.0,
+				   "Connection: close", or a body framed by it */
+	int silent;		/* http_head: the peer closed before a byte */
 	long long left;		/* Content-Length bytes left; -1 until close */
 	int st;			/* body decoder state */
 	unsigned long long chunk; /* bytes left in the chunk, or its size */
@@ -21,13 +25,16 @@ struct http {
 
 /*
  * Write one request with method, path (already %-encoded) and a Host
- * header. 0, or -1 with the reason logged.
+ * header; keep: ask to keep the connection open after the reply (else
+ * "Connection: close"). 0, or -1 with the reason logged.
  */
 int http_request(struct conn *c, const char *method, const char *host,
-    const char *path);
+    const char *path, int keep);
 /*
  * Read and parse the reply head. no_body: the request was HEAD.
- * 0, or -1 with the reason logged.
+ * 0, or -1 with the reason logged; except when the peer closed before
+ * sending a byte: -1 with h->silent set and nothing logged (a kept
+ * connection the peer had closed; the caller decides).
  */
 int http_head(struct http *h, struct conn *c, int no_body);
 /*
@@ -40,3 +47,8 @@ ssize_t http_body(struct http *h, void *buf, size_t n);
  * (NUL-terminated, not sanitised). 0 or -1.
  */
 int http_drain(struct http *h, char *msg, size_t msgsz);
+/*
+ * 1 when the reply was read to its end, nothing more came, and the
+ * connection may carry another request; else 0
+ */
+int http_reusable(const struct http *h);

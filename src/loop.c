@@ -103,7 +103,11 @@ follow_events(void)
 		if (cl_dirty && cl_set->state_file[0] && !cl_set->dry_run &&
 		    (left < 0 || left > 1000))
 			left = 1000;
-		r = docker_events_wait(cl_live, (int)left, &ev);
+		if (cl_live_fault) {	/* met between deletions */
+			r = cl_live_fault;
+			cl_live_fault = 0;
+		} else
+			r = docker_events_wait(cl_live, (int)left, &ev);
 		if (stopping)
 			break;
 		if (r == EVS_IDLE) {
@@ -132,6 +136,8 @@ follow_events(void)
 			break;	/* take a new inventory */
 	}
 	docker_events_close(cl_live);
+	cl_live = NULL;
+	cl_live_fault = 0;
 	return planned;
 }
 

@@ -365,11 +365,86 @@ s_no_heap() {
 	done
 }
 
+# one connection for requests (HTTP keep-alive): a --once pass that
+# deletes five images (an inspect and a DELETE each, besides the listings)
+# connects to the daemon twice: requests (/_ping included), and the event
+# history. Before keep-alive: one connection per request, 15 here.
+s_keep_alive() {
+	local i n
+	if [ "$(head -c 2 "$DC")" = "#!" ]; then
+		echo "# s_keep_alive: for a program, not the wrapper $DC"
+		return 0
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "keep-alive" "strace not installed"; return; }
+	reset_daemon
+	for i in 1 2 3 4 5 6; do make_image ka-$i:1 10 >/dev/null; done
+	use_image ka-6:1
+	strace -f -e trace=connect -o "$W/strace.ka" "$DC" \
+	    --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" \
+	    --quota 0 --once -vv 2> "$W/ka.log"
+	t_eq "keep-alive: exit 0" 0 $?
+	for i in 1 2 3 4 5; do
+		t_check "keep-alive: ka-$i deleted" gone ka-$i:1
+	done
+	t_check "keep-alive: the most recent kept" image_exists ka-6:1
+	n=$(grep -c "connect(.*$DC_SOCK" "$W/strace.ka")
+	echo "# keep-alive: $n connections to the daemon"
+	t_check "keep-alive: 2 connections for the pass ($n)" test "$n" -eq 2
+	t_check "keep-alive: no warning logged" lacks "] warning: " "$W/ka.log"
+	t_check "keep-alive: no error logged" lacks "] error: " "$W/ka.log"
+}
+
+# events are read between deletions (dockerd drops events for a subscriber
+# that does not read): the hooked copy, slowed before every wait, takes
+# seconds over its startup eviction; containers created meanwhile on the
+# images it is deleting are read at once, before the eviction ends, and
+# their images are not deleted. Before: the stream was read only after.
+s_events_between_deletions() {
+	local i n=0 ev listen line
+	build_hooked || { t_fail "events between deletions" "hooked build"; return; }
+	reset_daemon
+	for i in 1 2 3 4 5 6 7 8; do make_image evd-$i:1 10 >/dev/null; done
+	make_image evd-keep:1 10 >/dev/null; use_image evd-keep:1
+	: > "$W/daemon.log"
+	env DC_TEST_DELAY_MS=150 "$HOOKED" --host "unix://$DC_SOCK" \
+	    --state-file "" --config "$W/empty.json" --quota 0 -vv \
+	    >> "$W/daemon.out" 2> "$W/daemon.log" &
+	CLEANER_PID=$!
+	wait_for "a first deletion" 60 grep -q "removed image" "$W/daemon.log"
+	for i in 1 2 3 4 5 6 7 8; do
+		dk create --network none --name "evd-c$i" "evd-$i:1" /bin/true \
+		    >/dev/null 2>&1 &&
+		    n=$((n + 1))
+	done
+	wait_for "the eviction ends" 120 \
+	    grep -q "listening for docker events" "$W/daemon.log"
+	echo "# events between deletions: $n containers made during the eviction"
+	t_check "events between deletions: containers made during it ($n)" \
+	    test "$n" -ge 1
+	ev=$(grep -n -m1 "event read between deletions" "$W/daemon.log" | cut -d: -f1)
+	listen=$(grep -n -m1 "listening for docker events" "$W/daemon.log" | cut -d: -f1)
+	t_check "events between deletions: read before the eviction ended" \
+	    test -n "$ev" -a "${ev:-0}" -lt "${listen:-0}"
+	for i in 1 2 3 4 5 6 7 8; do
+		dk inspect "evd-c$i" >/dev/null 2>&1 || continue
+		t_check "events between deletions: evd-$i, in use, kept" \
+		    image_exists "evd-$i:1"
+		line=$(grep -n -m1 "image $(dk image inspect -f '{{.Id}}' \
+		    "evd-$i:1") used at" "$W/daemon.log" | cut -d: -f1)
+		t_check "events between deletions: evd-$i's use read during the eviction" \
+		    test -n "$line" -a "${line:-0}" -lt "${listen:-0}"
+	done
+	stop_cleaner
+	t_eq "events between deletions: SIGTERM exits 0" 0 "$CLEANER_STATUS"
+	for i in 1 2 3 4 5 6 7 8; do dk rm -f "evd-c$i" >/dev/null 2>&1; done
+}
+
 start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
     s_sighup s_resync s_daemon_outage \
     s_no_hooks s_reload_missing s_resync_short s_stop_window \
-    s_once_sigterm s_no_heap}; do
+    s_once_sigterm s_no_heap s_keep_alive s_events_between_deletions}; do
 	echo "# $s ($ENGINE)"
 	$s
 done

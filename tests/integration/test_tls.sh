@@ -269,10 +269,38 @@ s_ec() {
 	t_check "ec: most recent kept" image_exists tls-ec2:1
 }
 
+# one TLS connection for requests (keep-alive): a --once pass deleting
+# four images makes two TLS connections (requests, the event history),
+# so two handshakes; before keep-alive: one per request, over ten
+s_keep_alive() {
+	local i n
+	if [ "$(head -c 2 "$DC")" = "#!" ]; then
+		echo "# s_keep_alive: for a program, not the wrapper $DC"
+		return 0
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "tls keep-alive" "strace not installed"; return; }
+	reset_daemon
+	for i in 1 2 3 4 5; do make_image tls-ka$i:1 10 >/dev/null; done
+	use_image tls-ka5:1
+	strace -f -e trace=connect -o "$W/strace.ka" "$DC" \
+	    --host "tcp://127.0.0.1:$PORT" $(files rsa) --config "$W/empty.json" \
+	    --state-file "" --once --quota 0 2> "$W/log"
+	t_eq "tls keep-alive: exit 0" 0 $?
+	for i in 1 2 3 4; do
+		t_check "tls keep-alive: tls-ka$i deleted" gone tls-ka$i:1
+	done
+	t_check "tls keep-alive: the most recent kept" image_exists tls-ka5:1
+	n=$(grep -c "connect(.*sin_port=htons($PORT)" "$W/strace.ka")
+	echo "# tls keep-alive: $n connections (handshakes)"
+	t_check "tls keep-alive: 2 connections for the pass ($n)" test "$n" -eq 2
+}
+
 make_certs || { t_fail certs "openssl failed"; t_summary; exit 1; }
 daemon_tls rsa
 start_engine
-for s in ${SCENARIOS:-s_rsa s_split_records s_refusals s_bad_server_certs s_ec}; do
+for s in ${SCENARIOS:-s_rsa s_split_records s_refusals s_bad_server_certs s_ec \
+    s_keep_alive}; do
 	echo "# $s ($ENGINE)"
 	$s
 done

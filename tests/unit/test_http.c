@@ -290,10 +290,12 @@ request_written(void)
 	char *e;
 
 	mem_open(&c, &m, "", 0, NULL, 0);
-	check(http_request(&c, "GET", "docker", "/v1.41/images/json?all=1")
-	    == 0);
+	check(http_request(&c, "GET", "docker", "/v1.41/images/json?all=1",
+	    1) == 0);
 	m.out[m.outlen] = '\0';
 	check(strncmp(m.out, want, sizeof want - 1) == 0);
+	/* kept open: HTTP/1.1's default, nothing said */
+	check(!strstr(m.out, "Connection:"));
 	/* one head, ended by the empty line, nothing after it */
 	e = strstr(m.out, "\r\n\r\n");
 	check(e && e + 4 == m.out + m.outlen);
@@ -302,9 +304,10 @@ request_written(void)
 	mem_open(&c, &m, "", 0, NULL, 0);
 	m.wmax = 3;
 	check(http_request(&c, "DELETE", "localhost",
-	    "/v1.41/images/sha256:ab?noprune=1") == 0);
+	    "/v1.41/images/sha256:ab?noprune=1", 0) == 0);
 	m.out[m.outlen] = '\0';
 	check(strncmp(m.out, want2, sizeof want2 - 1) == 0);
+	check(strstr(m.out, "\r\nConnection: close\r\n") != NULL);
 	check(m.outlen > 4 && memcmp(m.out + m.outlen - 4, "\r\n\r\n", 4) == 0);
 	return 0;
 }
@@ -320,12 +323,12 @@ request_errors(void)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	mem_open(&c, &m, "", 0, NULL, 0);
-	check(http_request(&c, "GET", "docker", path) == -1);
+	check(http_request(&c, "GET", "docker", path, 1) == -1);
 	check(m.outlen == 0);
 	/* the transport fails */
 	mem_open(&c, &m, "", 0, NULL, 0);
 	m.wfail = 1;
-	check(http_request(&c, "GET", "docker", "/_ping") == -1);
+	check(http_request(&c, "GET", "docker", "/_ping", 1) == -1);
 	return 0;
 }
 
@@ -705,7 +708,72 @@ drain(void)
 	return 0;
 }
 
+/* read the reply s to its end (step bytes at a time); http_reusable() */
+static int
+reusable_after(const char *s, size_t step, int no_body)
+{
+	struct conn c;
+	struct mem m;
+	char buf[256];
+	ssize_t n;
+
+	mem_open(&c, &m, s, strlen(s), NULL, 0);
+	if (http_head(&h, &c, no_body) < 0)
+		return -1;
+	while ((n = http_body(&h, buf, step)) > 0)
+		;
+	return n < 0 ? -1 : http_reusable(&h);
+}
+
+static int
+keep_alive(void)
+{
+	struct conn c;
+	struct mem m;
+	char buf[4];
+
+	/* framed by length or chunks, read to the end: reusable */
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+	    "hello", 2, 0) == 1);
+	check(reusable_after(TE "5\r\nhello\r\n0\r\n\r\n", 3, 0) == 1);
+	check(reusable_after("HTTP/1.1 204 No Content\r\n\r\n", 8, 0) == 1);
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
+	    8, 1) == 1);
+	/* the daemon ends it: Connection: close (any case, in a list) */
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+	    "Connection: close\r\n\r\nhello", 8, 0) == 0);
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+	    "connection: Upgrade, CLOSE\r\n\r\nhello", 8, 0) == 0);
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+	    "Connection: keep-alive\r\n\r\nhello", 8, 0) == 1);
+	/* HTTP/1.0, and a body that ends with the connection */
+	check(reusable_after("HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n"
+	    "hello", 8, 0) == 0);
+	check(reusable_after("HTTP/1.1 200 OK\r\n\r\nhello", 8, 0) == 0);
+	/* bytes after the reply that nobody asked for */
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+	    "helloHTTP/1.1 200 OK\r\n", 8, 0) == 0);
+	/* a body not read to its end */
+	mem_open(&c, &m, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+	    40, NULL, 0);
+	check(http_head(&h, &c, 0) == 0);
+	check(http_body(&h, buf, 2) == 2);
+	check(http_reusable(&h) == 0);
+	/* a head that failed: not reusable, whatever came before */
+	check(reusable_after("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+	    8, 0) == 1);
+	check(reusable_after("HTTP/1.1 2x0 OK\r\n\r\n", 8, 0) == -1);
+	check(http_reusable(&h) == 0);
+	/* closed before a byte: silent (the caller's to say); after: not */
+	mem_open(&c, &m, "", 0, NULL, 0);
+	check(http_head(&h, &c, 0) == -1 && h.silent == 1);
+	mem_open(&c, &m, "HTTP/1.1", 8, NULL, 0);
+	check(http_head(&h, &c, 0) == -1 && h.silent == 0);
+	return 0;
+}
+
 const struct unit_test http_tests[] = {
+	UNIT(keep_alive),
 	UNIT(request_written),
 	UNIT(request_errors),
 	UNIT(head_fields),
