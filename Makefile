@@ -42,6 +42,7 @@ endif
 LIB = cleaner conn docker docker_ev docker_req evict http id idtab \
 	inventory json jstream log loop clock optab optab_usage opts parse \
 	policy state util x509
+LIB += keep
 OBJ = $(LIB:%=$(B)/%.o)
 HDR = $(wildcard src/*.h)
 # the TLS module of the program; tests and fuzzers link the one without
