@@ -386,6 +386,7 @@ cl_evict(void)
 	size_t i;
 	int round;
 
+	cl_young_until = -1;	/* nothing to wake for, unless decided below */
 	if (cl_incomplete) {
 		warn("use of some images is unaccounted for: nothing %s "
 		    "until the next full inventory",

@@ -105,6 +105,11 @@ follow_events(void)
 
 	info("listening for docker events");
 	for (;;) {
+		/* a grace period ended (--min-age): decide again, events or not */
+		if (cl_young_until >= 0 && now_ns() >= cl_young_until) {
+			dbg("a grace period ended");
+			cl_evict();
+		}
 		/* wake for the next resync, and to save state within 1 s */
 		left = -1;
 		if (due >= 0)
@@ -133,10 +138,6 @@ follow_events(void)
 				relist = 0;
 				planned = 1;
 				break;
-			}
-			if (cl_young_until >= 0 && now_ns() >= cl_young_until) {
-				dbg("a grace period ended");
-				cl_evict();
 			}
 			if (due >= 0 && mono_ms() >= due) {
 				info("periodic resync");
@@ -211,6 +212,7 @@ cleaner_run(const struct settings *s, const struct target *t,
 	while (!stopping) {
 		if (reloading)
 			reload();
+		relist = 0;	/* the pass lists anyway */
 		docker_init(&tg);
 		start = mono_ms();
 		if (cl_pass(1) == 0) {

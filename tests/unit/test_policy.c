@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "opts.h"
 #include "keep.h"
+#include "cleaner_int.h"
 
 static struct id img[8], ctr[8];
 static struct policy_in pin;
@@ -739,6 +740,23 @@ keep_checks(void)
 	return 0;
 }
 
+/*
+ * An eviction that cannot decide (inventory incomplete) leaves nothing to
+ * wake for: a stale grace-period end would make the daemon loop wake at
+ * once, again and again
+ */
+static int
+evict_incomplete_no_wake(void)
+{
+	setup();
+	cl_young_until = 5;
+	cl_incomplete = 1;
+	cl_evict();
+	cl_incomplete = 0;
+	check(cl_young_until == -1);
+	return 0;
+}
+
 const struct unit_test policy_tests[] = {
 	UNIT(sorted_order),
 	UNIT(last_use_is_max),
@@ -764,5 +782,6 @@ const struct unit_test policy_tests[] = {
 	UNIT(too_young),
 	UNIT(keep_matching),
 	UNIT(keep_checks),
+	UNIT(evict_incomplete_no_wake),
 	{ NULL, NULL }
 };
