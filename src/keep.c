@@ -1,9 +1,11 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * The keep rules (keep.h): fnmatch(3) globs on references and IDs, exact
- * labels. No storage but the two pointers to the caller's lists.
+ * labels. No storage but the two pointers to the caller's lists. The glob
+ * is this file's own (musl's fnmatch brings 16 KiB of Unicode tables; the
+ * references are ASCII).
  */
-#include <fnmatch.h>
+#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,118 @@
 #include "keep.h"
 
 static const struct opt_list *pats, *labels;
+
+/* the end of the bracket expression at p ('['): its ']', or NULL */
+static const char *
+bracket_end(const char *p)
+{
+	const char *q = p + 1;
+
+	if (*q == '!' || *q == '^')
+		q++;
+	if (*q == ']')
+		q++;		/* a ']' first is itself */
+	for (; *q && *q != ']'; q++)
+		if (q[0] == '[' && q[1] == ':' && (p = strstr(q + 2, ":]")))
+			q = p + 1;
+	return *q ? q : NULL;
+}
+
+/* a character class name (n bytes) holds c */
+static int
+in_class(const char *name, size_t n, int c)
+{
+	static const struct { const char *name; int (*fn)(int); } cls[] = {
+		{ "alnum", isalnum }, { "alpha", isalpha },
+		{ "blank", isblank }, { "cntrl", iscntrl },
+		{ "digit", isdigit }, { "graph", isgraph },
+		{ "lower", islower }, { "print", isprint },
+		{ "punct", ispunct }, { "space", isspace },
+		{ "upper", isupper }, { "xdigit", isxdigit },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cls / sizeof cls[0]; i++)
+		if (strlen(cls[i].name) == n &&
+		    memcmp(cls[i].name, name, n) == 0)
+			return cls[i].fn(c) != 0;
+	return 0;
+}
+
+/* the bracket expression [p, end] holds c */
+static int
+in_bracket(const char *p, const char *end, int c)
+{
+	const char *q = p + 1;
+	int neg = 0, in = 0;
+
+	if (*q == '!' || *q == '^') {
+		neg = 1;
+		q++;
+	}
+	while (q < end) {
+		if (q[0] == '[' && q[1] == ':' && (p = strstr(q + 2, ":]")) &&
+		    p < end) {
+			in |= in_class(q + 2, (size_t)(p - q - 2), c);
+			q = p + 2;
+		} else if (q[1] == '-' && q + 2 < end) {
+			in |= c >= (unsigned char)q[0] &&
+			    c <= (unsigned char)q[2];
+			q += 3;
+		} else {
+			in |= c == (unsigned char)*q++;
+		}
+	}
+	return in != neg;
+}
+
+/* the pattern element at *pp matches c; *pp moves past it */
+static int
+one(const char **pp, int c)
+{
+	const char *p = *pp, *end;
+
+	if (*p == '\\' && p[1]) {
+		*pp = p + 2;
+		return c == (unsigned char)p[1];
+	}
+	*pp = p + 1;
+	if (*p == '?')
+		return 1;
+	if (*p == '[' && (end = bracket_end(p))) {
+		*pp = end + 1;
+		return in_bracket(p, end, c);
+	}
+	return c == (unsigned char)*p;	/* an unclosed '[' is itself */
+}
+
+int
+keep_glob(const char *p, const char *s)
+{
+	const char *star = NULL, *from = NULL, *q;
+
+	for (;;) {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			star = p;	/* where to try again, one byte later */
+			from = s;
+			continue;
+		}
+		if (!*s)
+			return !*p;
+		q = p;
+		if (*p && one(&q, (unsigned char)*s)) {
+			p = q;
+			s++;
+			continue;
+		}
+		if (!star)
+			return 0;
+		p = star;
+		s = ++from;
+	}
+}
 
 void
 keep_rules(const struct opt_list *p, const struct opt_list *l)
@@ -35,7 +149,7 @@ keep_ref(const char *ref)
 	size_t i;
 
 	for (i = 0; pats && i < pats->n; i++)
-		if (fnmatch(opt_item(pats, i), ref, 0) == 0)
+		if (keep_glob(opt_item(pats, i), ref))
 			return 1;
 	return 0;
 }
@@ -59,7 +173,7 @@ keep_id(const struct id *id)
 	id_image(id, full);
 	for (i = 0; pats && i < pats->n; i++) {
 		p = opt_item(pats, i);
-		if (fnmatch(p, full, 0) == 0 || fnmatch(p, hex, 0) == 0)
+		if (keep_glob(p, full) || keep_glob(p, hex))
 			return 1;
 		if ((p = hex_prefix(p)) && strncmp(hex, p, strlen(p)) == 0)
 			return 1;

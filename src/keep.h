@@ -10,6 +10,11 @@
 struct opt_list;	/* opts.h */
 struct id;		/* id.h */
 
+/*
+ * The glob p matches all of s, as fnmatch(p, s, 0) == 0 in the C locale:
+ * * ? [a-z] [!x] [^x] [[:digit:]], and \ quotes the next byte
+ */
+int keep_glob(const char *p, const char *s);
 /* the rules in force from now on (NULL: none); the lists must outlive use */
 void keep_rules(const struct opt_list *pats, const struct opt_list *labels);
 /* any rule at all */

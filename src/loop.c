@@ -105,7 +105,7 @@ follow_events(void)
 
 	info("listening for docker events");
 	for (;;) {
-		/* a grace period ended (--min-age): decide again, events or not */
+		/* a grace period ended (--min-age): decide again */
 		if (cl_young_until >= 0 && now_ns() >= cl_young_until) {
 			dbg("a grace period ended");
 			cl_evict();

@@ -4,6 +4,7 @@
  * Cases follow the reference's test suite (peers.md, section b): numbers
  * in the comments are its test numbers.
  */
+#include <fnmatch.h>
 #include <stddef.h>
 
 #include "unit.h"
@@ -716,6 +717,35 @@ keep_matching(void)
 	return 0;
 }
 
+/* keep.c's glob is fnmatch(p, s, 0) of the C library, on ASCII */
+static int
+keep_glob_is_fnmatch(void)
+{
+	static const char *const pats[] = { "", "*", "**", "?", "a", "a*",
+	    "*a", "a*b", "a*b*c", "*a*b", "a?c", "[abc]", "[!abc]", "[^abc]",
+	    "[a-c]x", "[]a]", "[!]a]", "[a-]", "[-a]", "x[", "x[a", "[",
+	    "\\*", "a\\?", "\\[a]", "[[:digit:]]*", "[[:alpha:][:digit:]]",
+	    "[![:space:]]", "[[:upper:]]", "[[:xdigit:]]?", "debian:*",
+	    "*/app@sha256:*", "reg:5000/x:v[0-9]*", "*:*:*", "?*?", "*?*",
+	    "a**b", "[.]*", "*[*]*" };	/* not "[a-c-e]", "[z-a]": undefined */
+	static const char *const strs[] = { "", "a", "b", "ab", "abc", "aXbYc",
+	    "acb", "]", "-", "x[", "x[a", "[", "*", "a?", "a!", "[a]", "7",
+	    "7x", "A", "f", " ", "debian:12", "debian", "r.io/t/app@sha256:ab",
+	    "r.io/t/app:1", "reg:5000/x:v7", "reg:5000/x:v", "a:b:c", "a/b",
+	    ".x", "x*y", "e", "d", "aab", "abab" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof pats / sizeof pats[0]; i++)
+		for (k = 0; k < sizeof strs / sizeof strs[0]; k++)
+			if (keep_glob(pats[i], strs[k]) !=
+			    (fnmatch(pats[i], strs[k], 0) == 0)) {
+				printf("glob '%s' '%s': %d\n", pats[i], strs[k],
+				    keep_glob(pats[i], strs[k]));
+				return __LINE__;
+			}
+	return 0;
+}
+
 /* the options' validators */
 static int
 keep_checks(void)
@@ -735,7 +765,8 @@ keep_checks(void)
 	check(keep_check_label("k", why, sizeof why) == 0);
 	check(keep_check_label("k=", why, sizeof why) == 0);
 	check(keep_check_label("k=v=w", why, sizeof why) == 0);
-	check(keep_check_label("=v", why, sizeof why) < 0 && strstr(why, "key"));
+	check(keep_check_label("=v", why, sizeof why) < 0 &&
+	    strstr(why, "key"));
 	check(keep_check_label("", why, sizeof why) < 0);
 	return 0;
 }
@@ -782,6 +813,7 @@ const struct unit_test policy_tests[] = {
 	UNIT(too_young),
 	UNIT(keep_matching),
 	UNIT(keep_checks),
+	UNIT(keep_glob_is_fnmatch),
 	UNIT(evict_incomplete_no_wake),
 	{ NULL, NULL }
 };
