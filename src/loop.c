@@ -80,7 +80,7 @@ reload(void)
 	fresh.tls = cur.tls;
 	save_state(1);
 	/* new keep rules: each image's bit is set again by a new listing */
-	relist = memcmp(&fresh.keep, &cur.keep, sizeof cur.keep) != 0 ||
+	relist |= memcmp(&fresh.keep, &cur.keep, sizeof cur.keep) != 0 ||
 	    memcmp(&fresh.keep_label, &cur.keep_label,
 	    sizeof cur.keep_label) != 0;
 	cur = fresh;
