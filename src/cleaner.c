@@ -16,6 +16,7 @@
 #include "id.h"
 #include "idtab.h"
 #include "inventory.h"
+#include "keep.h"
 #include "records.h"
 #include "docker.h"
 #include "log.h"
@@ -70,6 +71,9 @@ track(const struct id *id)
 		if (!im && !(im = inv_image_add(id, cl_ii.size, 1, NULL)))
 			return NULL;
 		im->size = cl_ii.size;
+		inv_kept(im, cl_ii.kept);
+		if (!first_pass)	/* not listed: it came since */
+			inv_arrived(im, now_ns());
 	}
 	inv_track(im);
 	return im;
@@ -79,12 +83,18 @@ static int
 list_image(void *ctx, const struct image_rec *r)
 {
 	struct image *im;
+	int isnew;
 
 	(void)ctx;
-	if (!(im = inv_image_add(&r->id, r->size, first_pass, NULL)))
+	if (!(im = inv_image_add(&r->id, r->size, first_pass, &isnew)))
 		return 0;
 	im->size = r->size;
 	inv_listed(im);
+	inv_kept(im, r->kept);	/* the rules in force: again each listing */
+	inv_arrived(im, r->created_ns);
+	/* not in the last listing: it came since (at startup: unknown) */
+	if (isnew && !first_pass)
+		inv_arrived(im, now_ns());
 	if (!first_pass)
 		untracked(im);
 	return 0;
@@ -323,6 +333,25 @@ fail:
 	return -1;
 }
 
+/*
+ * An image that arrived again (a new tag) may match a keep rule now: read
+ * it again; one that cannot be read is kept until the next listing
+ */
+static void
+rematch(struct image *im)
+{
+	char hex[ID_TEXT];
+	struct id id = im->k.id;
+	enum dk r;
+
+	if (!keep_any() || im->size < 0)
+		return;		/* not known yet: read when it is tracked */
+	if ((r = docker_inspect_image(id_image(&id, hex), &cl_ii)) == DK_DONE)
+		inv_kept(im, cl_ii.kept);
+	else if (r != DK_GONE && (im = inv_image(&id)))
+		inv_kept(im, 1);
+}
+
 void
 cl_handle(const struct event *ev)
 {
@@ -350,8 +379,11 @@ cl_handle(const struct event *ev)
 		if (ev->action == A_DELETE) {
 			inv_image_del(&ev->id);
 		} else if (ev->action == A_ARRIVE) {
-			if ((im = inv_image_add(&ev->id, -1, 0, NULL)))
+			if ((im = inv_image_add(&ev->id, -1, 0, NULL))) {
+				inv_arrived(im, ev->time_ns);
+				rematch(im);
 				untracked(im);
+			}
 		}
 	}
 }

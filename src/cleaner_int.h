@@ -35,6 +35,11 @@ extern int cl_again;
 
 /* evict.c: one image as inspected (scratch of one request at a time) */
 extern struct image_info cl_ii;
+/*
+ * evict.c: when the first grace period (--min-age) of an image kept as too
+ * young in the last decision ends, ns since 1970; -1 none
+ */
+extern long long cl_young_until;
 
 /*
  * cleaner.c: the full pass (inventory, history, sweep, eviction); with

@@ -13,6 +13,8 @@
 #include "id.h"
 #include "json.h"
 #include "jstream.h"
+#include "opts.h"
+#include "keep.h"
 #include "records.h"
 #include "docker.h"
 #include "docker_int.h"
@@ -94,6 +96,74 @@ get_id(struct json *j, int obj, const char *key, struct id *id)
 	return id_parse(s, n, id);
 }
 
+/*
+ * The references in the array at v: 1 when one matches a keep pattern,
+ * 0 none, -1 unreadable
+ */
+static int
+kept_refs(struct json *j, int v)
+{
+	char s[REF_LEN];
+	int k, m;
+
+	if (json_null(j, v))
+		return 0;
+	if (j->t[v].type != J_ARRAY)
+		return -1;
+	for (k = v + 1, m = 0; m < j->t[v].size; m++, k = json_skip(j, k)) {
+		if (json_str(j, k, s, sizeof s, NULL) < 0)
+			return -1;
+		if (keep_ref(s))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The labels object at v: 1 when one matches a keep label. A key or a
+ * value longer than REF_LEN cannot equal a rule's (keep.c bounds them):
+ * such a value matches a rule of the key alone only.
+ */
+static int
+kept_labels(struct json *j, int v)
+{
+	char key[REF_LEN], val[REF_LEN];
+	int k, m;
+
+	if (json_null(j, v))
+		return 0;
+	if (j->t[v].type != J_OBJECT)
+		return -1;
+	for (k = v + 1, m = 0; m < j->t[v].size; m++, k = json_skip(j, k + 1))
+		if (json_str(j, k, key, sizeof key, NULL) == 0 &&
+		    keep_label(key, json_str(j, k + 1, val, sizeof val,
+		    NULL) == 0 ? val : NULL))
+			return 1;
+	return 0;
+}
+
+/*
+ * Does the image (its ID, the reference arrays at tags and digests, the
+ * labels at labels) match a keep rule? Facts that cannot be read keep it.
+ */
+static int
+kept(struct json *j, const struct id *id, int tags, int digests, int labels)
+{
+	char hex[ID_TEXT];
+	int r;
+
+	if (!keep_any())
+		return 0;
+	if (keep_id(id))
+		return 1;
+	if ((r = kept_refs(j, tags)) == 0 && (r = kept_refs(j, digests)) == 0)
+		r = kept_labels(j, labels);
+	if (r < 0)
+		warn("image %s: references or labels unreadable; kept",
+		    id_image(id, hex));
+	return r != 0;
+}
+
 struct image_walk {
 	int (*cb)(void *, const struct image_rec *);
 	void *ctx;
@@ -105,6 +175,7 @@ image_elem(struct json *j, void *arg)
 {
 	struct image_walk *w = arg;
 	struct image_rec r;
+	long long t;
 
 	if (get_id(j, 0, "Id", &r.id) < 0 ||
 	    json_int(j, json_get(j, 0, "Size"), &r.size) < 0 || r.size < 0) {
@@ -113,6 +184,12 @@ image_elem(struct json *j, void *arg)
 		++*w->skipped;
 		return 0;
 	}
+	/* Unix seconds; a later one is now */
+	if (json_int(j, json_get(j, 0, "Created"), &t) < 0 ||
+	    (r.created_ns = t_clamp(t, 1000000000LL, now_ns())) < 0)
+		r.created_ns = -1;
+	r.kept = kept(j, &r.id, json_get(j, 0, "RepoTags"),
+	    json_get(j, 0, "RepoDigests"), json_get(j, 0, "Labels"));
 	return w->cb(w->ctx, &r);
 }
 
@@ -290,6 +367,9 @@ img_inspect(struct json *j, void *arg)
 		    "or %d bytes", REFS_MAX, REFS_BYTES);
 		return -1;
 	}
+	ii->kept = kept(j, &ii->id, json_get(j, 0, "RepoTags"),
+	    json_get(j, 0, "RepoDigests"),
+	    json_get(j, json_get(j, 0, "Config"), "Labels"));
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "id.h"
 #include "idtab.h"
 #include "inventory.h"
+#include "keep.h"
 #include "policy.h"
 #include "records.h"
 #include "docker.h"
@@ -26,6 +27,7 @@
 #include "cleaner_int.h"
 
 struct image_info cl_ii;
+long long cl_young_until = -1;
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
 
 #ifdef DC_HIWATER
@@ -227,10 +229,24 @@ delete_image(const struct id *id)
 		 * The daemon refuses (409) if the image has several
 		 * references, as it does if a container uses it.
 		 */
+		if (keep_any()) {
+			warn("image %s: its details cannot be read (too large "
+			    "or malformed), nor matched with the keep rules; "
+			    "not deleted", hex);
+			return;
+		}
 		warn("image %s: its details cannot be read (too large or "
 		    "malformed); deleting by ID only", hex);
 		cl_ii.nrefs = 0;
 		cl_ii.size = im ? im->size : -1;
+		cl_ii.kept = 0;
+	}
+	if (cl_ii.kept) {
+		/* tagged since the listing, or the rules changed */
+		info("image %s matches a keep rule now; not deleted", hex);
+		if (im)
+			inv_kept(im, 1);
+		return;
 	}
 	refs_text(refs, sizeof refs);
 	fmt_time(when, sizeof when, last);
@@ -287,6 +303,66 @@ delete_image(const struct id *id)
 	}
 }
 
+/*
+ * With a grace period: the arrival (Created, Metadata.LastTagTime) of
+ * each image to delete not yet read in this pass, into in. Returns how
+ * many were read; one that cannot be read counts as arrived now.
+ */
+static size_t
+arrivals(struct policy_in *in, const struct policy_out *out)
+{
+	struct policy_image *p;
+	struct image_head h;
+	struct image *im;
+	char hex[ID_TEXT];
+	size_t i, n = 0;
+	enum dk r;
+
+	for (i = 0; i < out->ndel && !stopping; i++) {
+		p = &in->img[out->del[i]];
+		if (!(im = inv_image(&p->id)) || (im->flags & IMG_HEAD))
+			continue;
+		n++;
+		id_image(&p->id, hex);
+		if ((r = docker_image_head(hex, &h)) == DK_DONE) {
+			inv_arrived(im, h.created_ns);
+			inv_arrived(im, h.tagged_ns);
+			inv_headed(im);
+			p->arrived = im->arrived;
+			continue;
+		}
+		if (r == DK_GONE) {
+			dbg("image %s: already gone", hex);
+			inv_image_del(&p->id);
+			p->tracked = 0;
+			continue;
+		}
+		failed("read the arrival of image", hex, r);
+		p->arrived = in->now;	/* unknown: not deleted in this pass */
+	}
+	return n;
+}
+
+/* the earliest end of a grace period in the decision out, or -1 */
+static long long
+young_until(const struct policy_in *in, const struct policy_out *out)
+{
+	const struct policy_image *p;
+	long long t, end = -1;
+	size_t i;
+
+	for (i = 0; i < in->n; i++) {
+		if (out->d[i].why != R_TOO_YOUNG)
+			continue;
+		p = &in->img[i];
+		t = p->arrived > p->last_used ? p->arrived : p->last_used;
+		t = t < in->now ? t + in->min_age : in->now + in->min_age;
+		if (end < 0 || t < end)
+			end = t;
+	}
+	return end;
+}
+
 int cl_busy, cl_again;
 
 /* one decision and its deletions; cl_evict's */
@@ -296,13 +372,21 @@ evict_once(void)
 	static struct policy_in in;
 	static struct policy_out out;
 	char hex[ID_TEXT], why[40];
-	const struct image *im;
 	long long kept = 0;
+	struct image *im;
 	size_t i;
+	int round;
 
 	inv_facts(&in);
 	in.quota = cl_set->quota;
+	in.min_age = cl_set->min_age_ms * 1000000LL;
+	in.now = now_ns();
 	policy_decide(&in, &out);
+	/* the would-be-deleted may have arrived lately: read, decide again */
+	for (round = 0; in.min_age > 0 && round < ARRIVAL_ROUNDS &&
+	    arrivals(&in, &out) > 0; round++)
+		policy_decide(&in, &out);
+	cl_young_until = young_until(&in, &out);
 	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
 	/*
 	 * -v: in a pass over the quota (it deletes, or cannot get under),
@@ -323,7 +407,14 @@ evict_once(void)
 	 */
 	for (i = 0; i < out.ndel && !stopping && !cl_incomplete; i++) {
 		const struct policy_image *p = &in.img[out.del[i]];
-		if ((im = inv_image(&p->id)) && im->last_used > p->last_used) {
+		im = inv_image(&p->id);
+		if (in.min_age > 0 && im && !(im->flags & IMG_HEAD)) {
+			/* more rounds than ARRIVAL_ROUNDS: the next pass */
+			dbg("image %s: arrival not read yet; stays",
+			    id_image(&im->k.id, hex));
+			continue;
+		}
+		if (im && im->last_used > p->last_used) {
 			dbg("image %s: used since the decision; decided again",
 			    id_image(&p->id, hex));
 			cl_again = 1;
@@ -341,6 +432,7 @@ cl_evict(void)
 		cl_again = 1;	/* after the deletions under way */
 		return;
 	}
+	cl_young_until = -1;	/* nothing to wake for, unless decided below */
 	if (cl_incomplete) {
 		warn("use of some images is unaccounted for: nothing %s "
 		    "until the next full inventory",

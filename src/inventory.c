@@ -62,6 +62,7 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 		im->seq = seq++;
 		im->size = size;
 		im->last_used = -1;
+		im->arrived = -1;
 		im->flags = tracked ? IMG_TRACKED : 0;
 	}
 	if (isnew)
@@ -113,12 +114,35 @@ inv_used(struct image *im, long long t)
 }
 
 void
+inv_arrived(struct image *im, long long t)
+{
+	if (t > im->arrived)
+		im->arrived = t;
+}
+
+void
+inv_kept(struct image *im, int kept)
+{
+	if (kept)
+		im->flags |= IMG_KEPT;
+	else
+		im->flags &= (unsigned char)~IMG_KEPT;
+}
+
+void
+inv_headed(struct image *im)
+{
+	im->flags |= IMG_HEAD;
+}
+
+void
 inv_unlist(void)
 {
 	size_t i;
 
 	for (i = 0; i < images.count; i++)
-		image_slots[i].flags &= (unsigned char)~IMG_LISTED;
+		image_slots[i].flags &= (unsigned char)~(IMG_LISTED |
+		    IMG_HEAD);
 }
 
 int
@@ -215,6 +239,8 @@ inv_facts(struct policy_in *in)
 		p->last_used = im->last_used;
 		p->seq = im->seq;
 		p->tracked = (im->flags & IMG_TRACKED) != 0;
+		p->kept = (im->flags & IMG_KEPT) != 0;
+		p->arrived = im->arrived;
 	}
 	/* the image table is dense: slot i is in->img[i] */
 	for (i = 0; i < ctrs.count; i++)

@@ -9,7 +9,9 @@
 enum {
 	IMG_TRACKED = 1,	/* counts against the quota; may be deleted */
 	IMG_LISTED = 2,		/* seen in the current listing */
-	IMG_LOGGED = 4		/* "loaded but unused" was logged */
+	IMG_LOGGED = 4,		/* "loaded but unused" was logged */
+	IMG_KEPT = 8,		/* matches a keep rule (keep.h) */
+	IMG_HEAD = 16		/* its arrival was inspected in this pass */
 };
 
 struct image {
@@ -18,6 +20,7 @@ struct image {
 	unsigned seq;		/* order of discovery: ties in the policy */
 	long long size;		/* bytes; -1 unknown */
 	long long last_used;	/* ns since the epoch; -1 never */
+	long long arrived;	/* ns since the epoch; -1 unknown */
 };
 
 struct container {
@@ -41,7 +44,15 @@ int inv_is_tracked(const struct image *im);
 int inv_is_logged(const struct image *im);
 /* a use at t: last_used only moves forward */
 void inv_used(struct image *im, long long t);
-/* clear IMG_LISTED everywhere; then drop the images still without it */
+/* an arrival at t (Created, LastTagTime, first seen): only moves forward */
+void inv_arrived(struct image *im, long long t);
+/* set or clear IMG_KEPT; set IMG_HEAD */
+void inv_kept(struct image *im, int kept);
+void inv_headed(struct image *im);
+/*
+ * clear IMG_LISTED (and IMG_HEAD: a new pass) everywhere; then drop the
+ * images still without it
+ */
 void inv_unlist(void);
 /*
  * Iterate the tracked images that have a use: start with *cursor 0; 1 with

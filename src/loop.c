@@ -16,6 +16,7 @@
 #include "id.h"
 #include "idtab.h"
 #include "inventory.h"
+#include "keep.h"
 #include "records.h"
 #include "docker.h"
 #include "log.h"
@@ -34,6 +35,7 @@ int cl_dirty;			/* uses changed since the state was saved */
 static int (*reload_fn)(struct settings *);
 static struct target tg;	/* the daemon: parsed from cur.host by main */
 static long long saved_at;	/* monotonic ms of the last save */
+static int relist;		/* the keep rules changed: a new pass */
 
 static int
 next_use(void *ctx, struct id *id, long long *t)
@@ -76,6 +78,10 @@ reload(void)
 	memcpy(fresh.host, cur.host, sizeof fresh.host);
 	fresh.tls = cur.tls;
 	save_state(1);
+	/* new keep rules: each image's bit is set again by a new listing */
+	relist |= memcmp(&fresh.keep, &cur.keep, sizeof cur.keep) != 0 ||
+	    memcmp(&fresh.keep_label, &cur.keep_label,
+	    sizeof cur.keep_label) != 0;
 	cur = fresh;
 	log_level = verbose_level(cur.verbose);
 	info("configuration reloaded: quota %s",
@@ -91,11 +97,17 @@ static int
 follow_events(void)
 {
 	long long due = cur.resync_ms ? mono_ms() + cur.resync_ms : -1, left;
+	long long young;
 	int was_incomplete = cl_incomplete, planned = 0, r;
 	struct event ev;
 
 	info("listening for docker events");
 	for (;;) {
+		/* a grace period ended (--min-age): decide again */
+		if (cl_young_until >= 0 && now_ns() >= cl_young_until) {
+			dbg("a grace period ended");
+			cl_evict();
+		}
 		/* wake for the next resync, and to save state within 1 s */
 		left = -1;
 		if (due >= 0)
@@ -103,6 +115,14 @@ follow_events(void)
 		if (cl_dirty && cl_set->state_file[0] && !cl_set->dry_run &&
 		    (left < 0 || left > 1000))
 			left = 1000;
+		/* and when a grace period ends (--min-age) */
+		if (cl_young_until >= 0) {
+			young = (cl_young_until - now_ns()) / 1000000 + 1;
+			young = young < 0 ? 0 : young > 1 << 30 ? 1 << 30 :
+			    young;
+			if (left < 0 || young < left)
+				left = young;
+		}
 		if (cl_live_fault) {	/* met between deletions */
 			r = cl_live_fault;
 			cl_live_fault = 0;
@@ -114,6 +134,13 @@ follow_events(void)
 			save_state(0);
 			if (reloading)
 				reload();
+			if (relist) {
+				info("keep rules changed; taking a new "
+				    "inventory");
+				relist = 0;
+				planned = 1;
+				break;
+			}
 			if (due >= 0 && mono_ms() >= due) {
 				info("periodic resync");
 				planned = 1;
@@ -159,6 +186,7 @@ cleaner_run(const struct settings *s, const struct target *t,
 	cur = *s;
 	tg = *t;
 	reload_fn = rl;
+	keep_rules(&cur.keep, &cur.keep_label);	/* cur: replaced in place */
 	inv_init();
 	docker_init(&tg);
 	if (cur.once) {
@@ -188,6 +216,7 @@ cleaner_run(const struct settings *s, const struct target *t,
 	while (!stopping) {
 		if (reloading)
 			reload();
+		relist = 0;	/* the pass lists anyway */
 		docker_init(&tg);
 		start = mono_ms();
 		if (cl_pass(1) == 0) {

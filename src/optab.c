@@ -388,13 +388,13 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 		if (json_str(j, val, v, sizeof v, NULL) < 0) {
 			snprintf(why, sizeof why, o->kind == OPT_SIZE ?
 			    "too long" : "not a duration (a number with ms, s, "
-			    "m or h)");
+			    "m, h or d)");
 			goto bad;
 		}
 		if ((o->kind == OPT_SIZE ? parse_size(v, &q, &w) :
 		    parse_duration(v, &q, &w)) < 0) {
 			snprintf(why, sizeof why, "%s", o->kind == OPT_SIZE ? w :
-			    "not a duration (a number with ms, s, m or h)");
+			    "not a duration (a number with ms, s, m, h or d)");
 			goto bad;
 		}
 	} else if (json_int(j, val, &q) < 0 || q < 0 ||

@@ -3,8 +3,8 @@
  * The option engine: one table of rows (struct opt) drives the usage
  * text, the command line, the JSON config file and the merge of the two
  * into a struct of the caller's (opts.c's struct settings; a test's own
- * struct in the unit tests). Owns no storage; requires bounds.h and
- * json.h.
+ * struct in the unit tests). Owns no storage; requires bounds.h, json.h
+ * and opts.h (struct opt_list).
  */
 
 enum opt_kind {
@@ -20,12 +20,8 @@ enum opt_kind {
 
 enum { OPT_EMPTY = 1 };		/* struct opt's flags */
 
-/* a list's values, NUL-separated in bytes; the item at[i] */
-struct opt_list {
-	size_t n, used;
-	size_t at[OPT_LIST_MAX];
-	char bytes[OPT_LIST_BYTES];
-};
+/* a list's values (OPT_LIST): defined in opts.h, for struct settings */
+struct opt_list;
 
 struct opt {
 	const char *flag;	/* "--quota", or NULL: a config key only */

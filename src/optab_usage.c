@@ -9,6 +9,7 @@
 
 #include "bounds.h"
 #include "json.h"
+#include "opts.h"
 #include "optab.h"
 
 /* the usage line's item for o: "[--quota SIZE]" */

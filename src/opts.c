@@ -21,6 +21,7 @@
 #endif
 #include "opts.h"
 #include "optab.h"
+#include "keep.h"
 
 _Static_assert(RESYNC_MIN_MS >= 1, "0 is never; the minimum is above it");
 
@@ -78,6 +79,17 @@ static const struct opt rows[] = {
 	  .kind = OPT_DURATION, AT(resync_ms), .check = resync_check,
 	  .arg = "DURATION", .help = "take a full new inventory this often "
 	  "(5m; at least\n1s; 0: never)" },
+	{ .flag = "--keep", .key = "KeepImages", .kind = OPT_LIST, AT(keep),
+	  .check = keep_check_pattern, .arg = "PATTERN", .help = "never "
+	  "delete images whose repo:tag, repo@digest or ID\nmatches this "
+	  "glob (fnmatch; hex digits: an ID prefix);\nrepeatable" },
+	{ .flag = "--keep-label", .key = "KeepLabels", .kind = OPT_LIST,
+	  AT(keep_label), .check = keep_check_label, .arg = "KEY[=VALUE]",
+	  .help = "never delete images with this label (and value);\n"
+	  "repeatable" },
+	{ .flag = "--min-age", .key = "MinAge", .kind = OPT_DURATION,
+	  AT(min_age_ms), .arg = "DURATION", .help = "never delete an image "
+	  "used or arrived less than this\nago (0: none)" },
 	{ .flag = "--once", .kind = OPT_BOOL, AT(once),
 	  .help = "one pass, then exit" },
 	{ .flag = "--dry-run", .kind = OPT_BOOL, AT(dry_run),

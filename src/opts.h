@@ -14,6 +14,13 @@ enum { RSC_NEVER, RSC_ONEXIT, RSC_ALWAYS };
 #define DEFAULT_STATE "/var/lib/docker-cleaner/state"
 #define DEFAULT_RESYNC_MS (5 * 60 * 1000LL)
 
+/* a list's values, NUL-separated in bytes; the item at[i] (optab.h) */
+struct opt_list {
+	size_t n, used;
+	size_t at[OPT_LIST_MAX];
+	char bytes[OPT_LIST_BYTES];
+};
+
 struct settings {
 	char config[PATH_LEN];	/* the config file read, or "" */
 	long long quota;	/* bytes */
@@ -27,6 +34,9 @@ struct settings {
 	char tlsca[PATH_LEN], tlscert[PATH_LEN], tlskey[PATH_LEN];
 	int tls_explicit;	/* cert and key named by flag or config */
 	const char *api_pin;	/* DOCKER_API_VERSION or NULL */
+	struct opt_list keep;	/* --keep PATTERN: globs (keep.h) */
+	struct opt_list keep_label;	/* --keep-label KEY[=VALUE] */
+	long long min_age_ms;	/* --min-age: 0 none */
 };
 
 /*
@@ -55,7 +65,7 @@ const char *settings_no_config(const struct settings *s);
  */
 int parse_size(const char *str, long long *out, const char **why);
 /*
- * "90s", "5m", "1h", "500ms", "300" (seconds): 0, or -1 with why set.
+ * "90s", "5m", "1h", "1d", "500ms", "300" (seconds): 0, or -1 with why set.
  * (parse.c)
  */
 int parse_duration(const char *str, long long *ms, const char **why);

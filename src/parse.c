@@ -89,7 +89,7 @@ parse_duration(const char *str, long long *ms, const char **why)
 {
 	static const struct { const char *unit; long long ms; } units[] = {
 		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 },
+		{ "h", 3600000 }, { "d", 86400000 },
 	};
 	unsigned long long v = 0;
 	const char *p = str;
@@ -115,6 +115,12 @@ parse_duration(const char *str, long long *ms, const char **why)
 		goto bad;
 	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(p, units[i].unit) == 0) {
+			/* v is below 10 years in s: days could overflow */
+			if (v > 366ULL * 24 * 3600000 / (unsigned long long)
+			    units[i].ms) {
+				*why = "too large (more than a year)";
+				return -1;
+			}
 			*ms = (long long)v * units[i].ms;
 			if (*ms > 366LL * 24 * 3600000) {
 				*why = "too large (more than a year)";
@@ -124,6 +130,6 @@ parse_duration(const char *str, long long *ms, const char **why)
 		}
 	}
 bad:
-	*why = "not a duration (a number with ms, s, m or h)";
+	*why = "not a duration (a number with ms, s, m, h or d)";
 	return -1;
 }

@@ -58,22 +58,35 @@ msort(const struct policy_image *img, unsigned *a, unsigned *tmp, size_t n)
 		memcpy(a, src, n * sizeof *a);
 }
 
+/* used or arrived less than in->min_age ago (a time ahead of now too) */
+static int
+young(const struct policy_in *in, const struct policy_image *im)
+{
+	long long t = im->arrived > im->last_used ? im->arrived :
+	    im->last_used;
+
+	return in->min_age > 0 && t >= 0 &&
+	    (t >= in->now || in->now - t < in->min_age);
+}
+
 /*
  * The rules that keep an image whatever the quota; the first that holds
- * sets *d and returns 1. Issue 11's R_KEPT_BY_RULE and R_TOO_YOUNG go
- * here, reading their settings from in.
+ * sets *d and returns 1.
  */
 static int
 pinned(const struct policy_in *in, const struct policy_image *im,
     struct decision *d)
 {
-	(void)in;
 	d->n = 0;
 	if (!im->tracked || im->size < 0)
 		d->why = R_UNMANAGED;
 	else if (im->users) {
 		d->why = R_IN_USE;
 		d->n = im->users;
+	} else if (im->kept) {
+		d->why = R_KEPT_BY_RULE;
+	} else if (young(in, im)) {
+		d->why = R_TOO_YOUNG;
 	} else {
 		return 0;
 	}

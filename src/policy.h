@@ -6,16 +6,18 @@
  * policy_out; both are the caller's. Requires bounds.h, id.h.
  *
  * The reference's rule: an image of unknown size, or not tracked, is not
- * managed (never deleted, not counted); keep every image in use; if none
- * is, keep the most recently used one; then, most recently used first,
+ * managed (never deleted, not counted); keep every image in use, every one
+ * a keep rule matches and every one used or arrived less than min_age ago
+ * (these count against the quota); if none is in use, keep the most
+ * recently used one of the rest; then, most recently used first,
  * keep each image that still fits in the quota; delete the rest, least
  * recently used first. Ties in last use go by order of discovery.
  */
 enum reason {
 	R_UNMANAGED,	/* size unknown or not tracked: kept, not counted */
 	R_IN_USE,	/* a container uses it (n: how many) */
-	R_KEPT_BY_RULE,	/* issue 11 (--keep PATTERN): not given yet */
-	R_TOO_YOUNG,	/* issue 11 (--min-age): not given yet */
+	R_KEPT_BY_RULE,	/* matches --keep or --keep-label (kept) */
+	R_TOO_YOUNG,	/* used or arrived less than min_age ago */
 	R_MOST_RECENT,	/* none in use: the most recently used one */
 	R_FITS,		/* fits in what the quota leaves */
 	R_DELETE	/* over the quota: the only reason that deletes */
@@ -28,10 +30,14 @@ struct policy_image {		/* the facts of one image */
 	unsigned seq;		/* order of discovery: breaks ties */
 	unsigned users;		/* containers that use it, in any state */
 	unsigned char tracked;	/* counts against the quota (size known) */
+	unsigned char kept;	/* matches a keep rule */
+	long long arrived;	/* the clock of last_used; -1 unknown */
 };
 
 struct policy_in {
 	long long quota;	/* bytes */
+	long long min_age;	/* grace period, the clock's unit; 0 none */
+	long long now;		/* the clock's now (read with min_age) */
 	size_t n;		/* images in img: 0 to refill; raised by
 				 * policy_add() only */
 	struct policy_image img[IMAGE_MAX];
@@ -59,7 +65,8 @@ struct policy_image *policy_add(struct policy_in *in);
 /* decide over in->img[0..n): fills out; returns out->ndel */
 size_t policy_decide(const struct policy_in *in, struct policy_out *out);
 /*
- * The reason as short text ("in use by 2 containers", "most recent",
- * "fits", "unmanaged", "delete"), in buf (n bytes); returns buf.
+ * The reason as short text ("in use by 2 containers", "kept by rule",
+ * "too young", "most recent", "fits", "unmanaged", "delete"), in buf (n
+ * bytes); returns buf.
  */
 const char *policy_why(const struct decision *d, char *buf, size_t n);

@@ -8,6 +8,8 @@
 struct image_rec {
 	struct id id;
 	long long size;
+	long long created_ns;	/* Created, ns since 1970; -1 unknown */
+	int kept;		/* matches a keep rule (keep.h) */
 };
 
 enum { CS_OTHER, CS_CREATED, CS_RUNNING, CS_PAUSED, CS_RESTARTING,
@@ -37,6 +39,7 @@ struct event {
 struct image_info {
 	struct id id;
 	long long size;
+	int kept;		/* matches a keep rule (keep.h) */
 	int nrefs;
 	const char *refs[REFS_MAX];	/* point into buf */
 	char buf[REFS_BYTES];

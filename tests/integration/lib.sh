@@ -49,6 +49,8 @@
 #   api_get PATH             GET PATH (e.g. /images/json) on the socket, print
 #                            the body; non-zero on HTTP >= 400
 #   make_image REF [KB]      import a busybox image with a /pad of KB KiB
+#                            (MAKE_IMAGE_CHANGE set: also `-c` that, e.g.
+#                            'LABEL keep=yes')
 #                            (default 1) random bytes; prints sha256:<id>
 #   image_size KB            the Size /images/json reports for such an image
 #                            (size of /bin/busybox + KB*1024, both engines)
@@ -870,7 +872,9 @@ make_image() {
     pad=$(mktemp -d "$DC_TMP/pad.XXXXXX") || return 1
     head -c $((kb * 1024)) /dev/urandom >"$pad/pad"
     id=$(tar --numeric-owner --owner=0 --group=0 -cf - \
-        -C "$DC_TMP/rootfs" bin -C "$pad" pad | dk import - "$ref") || rc=$?
+        -C "$DC_TMP/rootfs" bin -C "$pad" pad |
+        dk import ${MAKE_IMAGE_CHANGE:+-c "$MAKE_IMAGE_CHANGE"} - "$ref") ||
+        rc=$?
     rm -rf "$pad"
     [ "$rc" -eq 0 ] && [ -n "$id" ] || return 1
     printf '%s\n' "$id"

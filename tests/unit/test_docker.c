@@ -13,6 +13,8 @@
 #include "id.h"
 #include "records.h"
 #include "docker.h"
+#include "opts.h"
+#include "keep.h"
 
 static const char *reply;	/* the next connection's reply; NULL: none */
 static size_t rpos;
@@ -203,6 +205,105 @@ outcome_unreadable(void)
 	return 0;
 }
 
+static struct image_rec recs[8];
+static int nrecs;
+
+static int
+take_rec(void *ctx, const struct image_rec *r)
+{
+	(void)ctx;
+	if (nrecs < 8)
+		recs[nrecs++] = *r;
+	return 0;
+}
+
+/* a 200 reply with body b: Content-Length filled in */
+static const char *
+ok_body(char *out, size_t n, const char *b)
+{
+	snprintf(out, n, "HTTP/1.1 200 OK\r\nContent-Type: application/json"
+	    "\r\nContent-Length: %zu\r\n\r\n%s", strlen(b), b);
+	return out;
+}
+
+#define H(c) "sha256:" c \
+    "0000000000000000000000000000000000000000000000000000000000001"
+/*
+ * The keep rules are matched where the facts are read: a listing's
+ * RepoTags, RepoDigests, Labels and Id; an inspect's Config.Labels. Facts
+ * that cannot be read keep the image. Created is read too (--min-age).
+ */
+static int
+keep_facts(void)
+{
+	static const char list[] = "["
+	    "{\"Id\":\"" H("aaa") "\",\"Size\":10,\"Created\":1700000000,"
+	    "\"RepoTags\":[\"debian:12\"],\"RepoDigests\":null,"
+	    "\"Labels\":null},"
+	    "{\"Id\":\"" H("bbb") "\",\"Size\":20,\"Created\":1700000001,"
+	    "\"RepoTags\":[\"<none>:<none>\"],"
+	    "\"RepoDigests\":[\"r.io/app@sha256:abcd\"],\"Labels\":{}},"
+	    "{\"Id\":\"" H("ccc") "\",\"Size\":30,\"RepoTags\":[],"
+	    "\"Labels\":{\"x\":\"y\",\"keep\":\"yes\"}},"
+	    "{\"Id\":\"" H("ddd") "\",\"Size\":40,\"Created\":1700000002,"
+	    "\"RepoTags\":[\"other:1\"],\"Labels\":{\"tier\":\"silver\"}},"
+	    "{\"Id\":\"" H("3f2") "\",\"Size\":50,\"RepoTags\":null},"
+	    "{\"Id\":\"" H("eee") "\",\"Size\":60,\"Labels\":5}]";
+	static const char insp[] = "{\"Id\":\"" H("ddd") "\",\"Size\":40,"
+	    "\"RepoTags\":[\"other:1\"],\"RepoDigests\":[],"
+	    "\"Labels\":{\"tier\":\"gold\"},"
+	    "\"Config\":{\"Labels\":{\"tier\":\"gold\"}}}";
+	static const char insp2[] = "{\"Id\":\"" H("ddd") "\",\"Size\":40,"
+	    "\"Labels\":{\"tier\":\"gold\"},\"Config\":{\"Labels\":null}}";
+	static struct opt_list pats, labels;
+	static const char *const pv[] = { "debian:*", "r.io/app@*", "3f2" };
+	static const char *const lv[] = { "keep", "tier=gold" };
+	static char buf[4096];
+	static struct image_info ii;
+	const int want[] = { 1, 1, 1, 0, 1, 1 };
+	int i, skipped;
+	size_t k;
+
+	for (i = 0; i < 3; i++) {
+		k = strlen(pv[i]);
+		memcpy(pats.bytes + pats.used, pv[i], k + 1);
+		pats.at[pats.n++] = pats.used;
+		pats.used += k + 1;
+	}
+	for (i = 0; i < 2; i++) {
+		k = strlen(lv[i]);
+		memcpy(labels.bytes + labels.used, lv[i], k + 1);
+		labels.at[labels.n++] = labels.used;
+		labels.used += k + 1;
+	}
+	/* no rules: nothing kept */
+	keep_rules(NULL, NULL);
+	daemon_says(ok_body(buf, sizeof buf, list));
+	nrecs = 0;
+	check(docker_images(take_rec, NULL, &skipped) == DK_DONE);
+	check(nrecs == 6 && skipped == 0);
+	for (i = 0; i < 6; i++)
+		check(!recs[i].kept);
+	check(recs[0].created_ns == 1700000000LL * 1000000000LL &&
+	    recs[1].created_ns == 1700000001LL * 1000000000LL &&
+	    recs[2].created_ns == -1);
+	keep_rules(&pats, &labels);
+	daemon_says(ok_body(buf, sizeof buf, list));
+	nrecs = 0;
+	check(docker_images(take_rec, NULL, &skipped) == DK_DONE);
+	check(nrecs == 6);
+	for (i = 0; i < 6; i++)
+		check(recs[i].kept == want[i]);
+	/* an inspect: the labels of its Config */
+	daemon_says(ok_body(buf, sizeof buf, insp));
+	check(docker_inspect_image(H("ddd"), &ii) == DK_DONE && ii.kept);
+	daemon_says(ok_body(buf, sizeof buf, insp2));
+	check(docker_inspect_image(H("ddd"), &ii) == DK_DONE && !ii.kept);
+	keep_rules(NULL, NULL);
+	return 0;
+}
+#undef H
+
 const struct unit_test docker_tests[] = {
 	UNIT(outcome_done),
 	UNIT(outcome_gone),
@@ -210,5 +311,6 @@ const struct unit_test docker_tests[] = {
 	UNIT(outcome_failed),
 	UNIT(outcome_refused),
 	UNIT(outcome_unreadable),
+	UNIT(keep_facts),
 	{ NULL, NULL },
 };

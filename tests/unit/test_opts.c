@@ -155,10 +155,18 @@ durations(void)
 	check(dur_bad("5m ", NULL));
 	check(dur_bad("m", NULL));
 	check(dur_bad("5M", NULL));
-	check(dur_bad("5d", NULL));
+	check(dur_bad("5D", NULL));
 	check(dur_bad("5sec", NULL));
 	check(dur_bad("1hm", NULL));
 	check(dur_bad("+5s", NULL));
+	/* days (--min-age), to a year; no overflow on the way */
+	check(dur_is("1d", 86400000));
+	check(dur_is("366d", 366LL * 86400000));
+	check(dur_bad("367d", "too large"));
+	check(dur_bad("213503982335d", "too large"));	/* wraps to 9.5 h */
+	check(dur_bad("316224000009d", "too large"));
+	check(dur_bad("1dd", NULL));
+	check(dur_bad("d", NULL));
 	return 0;
 }
 
@@ -632,6 +640,97 @@ load_reload(void)
 	return 0;
 }
 
+/* --keep, --keep-label, --min-age and their keys (issue 11) */
+static int
+load_keep(void)
+{
+	char *a1[] = { "docker-cleaner", "--config", path, "--keep",
+	    "debian:*", "--keep=3f2a", "--keep-label", "keep",
+	    "--keep-label=tier=gold", "--min-age", "2d", NULL };
+	char *a2[] = { "docker-cleaner", "--config", path, NULL };
+
+	unsetenv("DOCKER_HOST");
+	check(file("{\"KeepImages\":[\"f*\"],\"KeepLabels\":[\"a=b\"],"
+	    "\"MinAge\":\"90s\"}") == 0);
+	/* the flags win over the file, list by list */
+	check(load(ARGC(a1), a1) == 0);
+	check(s.keep.n == 2 && strcmp(opt_item(&s.keep, 0), "debian:*") == 0 &&
+	    strcmp(opt_item(&s.keep, 1), "3f2a") == 0);
+	check(s.keep_label.n == 2 &&
+	    strcmp(opt_item(&s.keep_label, 0), "keep") == 0 &&
+	    strcmp(opt_item(&s.keep_label, 1), "tier=gold") == 0);
+	check(s.min_age_ms == 2 * 86400000LL);
+	check(load(ARGC(a2), a2) == 0);
+	check(s.keep.n == 1 && strcmp(opt_item(&s.keep, 0), "f*") == 0 &&
+	    s.keep_label.n == 1 &&
+	    strcmp(opt_item(&s.keep_label, 0), "a=b") == 0 &&
+	    s.min_age_ms == 90000);
+	/* a number of seconds; none by default */
+	check(rewrite("{\"MinAge\":60}") == 0);
+	check(load(ARGC(a2), a2) == 0 && s.min_age_ms == 60000 &&
+	    s.keep.n == 0 && s.keep_label.n == 0);
+	check(rewrite("{}") == 0);
+	check(load(ARGC(a2), a2) == 0 && s.min_age_ms == 0);
+	unlink(path);
+	return 0;
+}
+
+/* one line naming the flag, the value and the problem */
+static int
+flag_bad(const char *flag, const char *val, const char *what)
+{
+	char *av[] = { "docker-cleaner", "--config", "/nonexistent/dc.json",
+	    (char *)flag, (char *)val, NULL };
+
+	return load(ARGC(av), av) == -1 && strstr(err, flag) &&
+	    strstr(err, what) && !strchr(err, '\n');
+}
+
+static int
+load_keep_errors(void)
+{
+	static char *av[OPT_LIST_MAX * 2 + 4];
+	static char big[REF_LEN + 1];
+	int i, n = 0;
+
+	check(flag_bad("--keep", "", "empty"));
+	check(flag_bad("--keep-label", "", "empty"));
+	check(flag_bad("--keep-label", "=v", "'=v'"));
+	check(flag_bad("--keep-label", "=v", "key"));
+	check(flag_bad("--min-age", "5x", "'5x'"));
+	check(flag_bad("--min-age", "-1h", "negative"));
+	check(flag_bad("--min-age", "213503982335d", "too large"));
+	memset(big, 'a', REF_LEN);
+	check(flag_bad("--keep", big, "longer than"));
+	check(flag_bad("--keep-label", big, "longer than"));
+	big[REF_LEN - 1] = '\0';	/* just fits */
+	av[n++] = "docker-cleaner";
+	av[n++] = "--keep";
+	av[n++] = big;
+	av[n] = NULL;
+	check(load(n, av) == 0 && s.keep.n == 1);
+	for (i = 1; i < OPT_LIST_MAX; i++) {
+		av[n++] = "--keep";
+		av[n++] = "k";
+	}
+	av[n] = NULL;
+	check(load(n, av) == 0 && s.keep.n == OPT_LIST_MAX);
+	av[n++] = "--keep=one-more";
+	av[n] = NULL;
+	check(load(n, av) == -1 && strstr(err, "one-more") &&
+	    strstr(err, "more than"));
+	/* the config file's keys */
+	check(conf_bad("{\"KeepImages\":[\"\"]}", "KeepImages", "empty"));
+	check(conf_bad("{\"KeepImages\":\"x\"}", "KeepImages", "array"));
+	check(conf_bad("{\"KeepImages\":[1]}", "KeepImages", "array"));
+	check(conf_bad("{\"KeepLabels\":[\"=v\"]}", "KeepLabels", "'=v'"));
+	check(conf_bad("{\"MinAge\":\"5x\"}", "MinAge", "'5x'"));
+	check(conf_bad("{\"MinAge\":\"-1h\"}", "MinAge", "'-1h'"));
+	check(conf_bad("{\"MinAge\":-1}", "MinAge", NULL));
+	check(conf_bad("{\"MinAge\":\"400d\"}", "MinAge", "'400d'"));
+	return 0;
+}
+
 static int
 load_host(void)
 {
@@ -963,6 +1062,8 @@ const struct unit_test opts_tests[] = {
 	UNIT(load_state),
 	UNIT(load_defaults),
 	UNIT(load_reload),
+	UNIT(load_keep),
+	UNIT(load_keep_errors),
 	UNIT(load_host),
 	UNIT(load_errors),
 	UNIT(load_done),

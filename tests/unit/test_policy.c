@@ -4,6 +4,7 @@
  * Cases follow the reference's test suite (peers.md, section b): numbers
  * in the comments are its test numbers.
  */
+#include <fnmatch.h>
 #include <stddef.h>
 
 #include "unit.h"
@@ -13,6 +14,9 @@
 #include "records.h"
 #include "inventory.h"
 #include "policy.h"
+#include "opts.h"
+#include "keep.h"
+#include "cleaner_int.h"
 
 static struct id img[8], ctr[8];
 static struct policy_in pin;
@@ -528,9 +532,259 @@ reason_text(void)
 	check(strcmp(policy_why(&d, b, sizeof b), "unmanaged") == 0);
 	d.why = R_DELETE;
 	check(strcmp(policy_why(&d, b, sizeof b), "delete") == 0);
+	d.why = R_KEPT_BY_RULE;
+	check(strcmp(policy_why(&d, b, sizeof b), "kept by rule") == 0);
+	d.why = R_TOO_YOUNG;
+	check(strcmp(policy_why(&d, b, sizeof b), "too young") == 0);
 	d.why = R_IN_USE;
 	d.n = 12;
 	check(strcmp(policy_why(&d, b, 8), "in use ") == 0);	/* cut */
+	return 0;
+}
+
+/* the pure function over fact()s at quota q: the reasons of img[0..n) */
+static int
+whys(long long q, const enum reason *want, size_t n)
+{
+	size_t i;
+
+	pin.quota = q;
+	policy_decide(&pin, &pout);
+	for (i = 0; i < n; i++)
+		if (pout.d[i].why != want[i])
+			return 0;
+	return pin.n == n;
+}
+
+/*
+ * A kept image is never deleted and counts against the quota; the most
+ * recent of the others still stays (keeping is no use by a container)
+ */
+static int
+kept_by_rule(void)
+{
+	static const enum reason w1[] = { R_KEPT_BY_RULE, R_DELETE,
+	    R_MOST_RECENT };
+	static const enum reason w2[] = { R_DELETE, R_MOST_RECENT,
+	    R_KEPT_BY_RULE };
+	static const enum reason w3[] = { R_KEPT_BY_RULE, R_FITS,
+	    R_MOST_RECENT };
+
+	/* the least recently used one is kept: the next one goes */
+	pin.n = 0;
+	pin.min_age = 0;
+	fact(&pin, 10, 1, 0)->kept = 1;
+	fact(&pin, 10, 2, 0);
+	fact(&pin, 10, 3, 0);
+	check(whys(15, w1, 3) && pout.ndel == 1 && pout.del[0] == 1);
+	check(pout.managed == 3);
+	/* the most recent one is kept: the most recent of the rest stays */
+	pin.n = 0;
+	fact(&pin, 10, 1, 0);
+	fact(&pin, 10, 2, 0);
+	fact(&pin, 10, 5, 0)->kept = 1;
+	check(whys(10, w2, 3) && pout.ndel == 1 && pout.del[0] == 0);
+	/* a kept image takes its room: 100 of 125, the others 10 each */
+	pin.n = 0;
+	fact(&pin, 100, 1, 0)->kept = 1;
+	fact(&pin, 10, 2, 0);
+	fact(&pin, 10, 3, 0);
+	check(whys(125, w3, 3) && pout.ndel == 0);
+	check(whys(119, w1, 3) && pout.ndel == 1);
+	/* kept over the quota on its own: kept all the same */
+	check(whys(0, w1, 3) && pout.d[0].why == R_KEPT_BY_RULE);
+	/* in use comes first: the reason says so */
+	pin.img[0].users = 1;
+	check(whys(0, (const enum reason[]){ R_IN_USE, R_DELETE, R_DELETE },
+	    3) && pout.ndel == 2);
+	/* an unmanaged image is not counted, kept or not */
+	pin.img[0].users = 0;
+	pin.img[0].tracked = 0;
+	check(whys(0, (const enum reason[]){ R_UNMANAGED, R_DELETE,
+	    R_MOST_RECENT }, 3) && pout.managed == 2);
+	return 0;
+}
+
+/* --min-age: last use or arrival less than min_age before now */
+static int
+too_young(void)
+{
+	static const enum reason w1[] = { R_TOO_YOUNG, R_DELETE,
+	    R_MOST_RECENT };
+	static const enum reason w2[] = { R_DELETE, R_DELETE, R_MOST_RECENT };
+
+	pin.n = 0;
+	pin.min_age = 100;
+	pin.now = 1000;
+	fact(&pin, 10, 1, 0)->arrived = 950;	/* arrived lately */
+	fact(&pin, 10, 2, 0)->arrived = -1;
+	fact(&pin, 10, 3, 0)->arrived = 10;
+	check(whys(0, w1, 3) && pout.ndel == 1 && pout.del[0] == 1);
+	check(pout.managed == 3);
+	/* its grace period over (age == min_age): the oldest goes first */
+	pin.now = 1050;
+	check(whys(0, w2, 3) && pout.ndel == 2 && pout.del[0] == 0 &&
+	    pout.del[1] == 1);
+	pin.now = 1049;
+	check(whys(0, w1, 3));
+	/* a last use counts as well as an arrival */
+	pin.img[0].arrived = -1;
+	pin.img[0].last_used = 990;
+	check(whys(0, (const enum reason[]){ R_TOO_YOUNG, R_DELETE,
+	    R_MOST_RECENT }, 3));
+	/* a time ahead of now is young */
+	pin.img[0].last_used = 1;
+	pin.img[0].arrived = 5000;
+	check(whys(0, w1, 3));
+	/* no grace period: age does not count */
+	pin.min_age = 0;
+	check(whys(0, w2, 3));
+	/* kept by rule and young: the rule is named */
+	pin.min_age = 100;
+	pin.img[0].kept = 1;
+	check(whys(0, (const enum reason[]){ R_KEPT_BY_RULE, R_DELETE,
+	    R_MOST_RECENT }, 3));
+	/* young, yet it fits: fits is not asked of it */
+	pin.img[0].kept = 0;
+	check(whys(1000, (const enum reason[]){ R_TOO_YOUNG, R_FITS,
+	    R_MOST_RECENT }, 3) && pout.ndel == 0);
+	pin.min_age = 0;
+	pin.now = 0;
+	return 0;
+}
+
+/* a list of n patterns */
+static void
+list_of(struct opt_list *l, const char *const *v, size_t n)
+{
+	size_t i, k;
+
+	memset(l, 0, sizeof *l);
+	for (i = 0; i < n; i++) {
+		k = strlen(v[i]);
+		memcpy(l->bytes + l->used, v[i], k + 1);
+		l->at[l->n++] = l->used;
+		l->used += k + 1;
+	}
+}
+
+/* the matching of the keep rules (keep.c) */
+static int
+keep_matching(void)
+{
+	static const char *const p[] = { "debian:*", "*/app@sha256:*",
+	    "3f2a", "sha256:0bad*", "reg.example:5000/x:v[0-9]" };
+	static const char *const l[] = { "keep", "tier=gold", "e=" };
+	static struct opt_list pl, ll;
+	struct id id;
+	static const char h1[] = "3f2a0000000000000000000000000000"
+	    "00000000000000000000000000000001";
+	static const char h2[] = "0bad0000000000000000000000000000"
+	    "00000000000000000000000000000002";
+	static const char h3[] = "f3f2a000000000000000000000000000"
+	    "00000000000000000000000000000003";
+
+	keep_rules(NULL, NULL);
+	check(!keep_any() && !keep_ref("debian:12"));
+	list_of(&pl, p, 5);
+	list_of(&ll, l, 3);
+	keep_rules(&pl, NULL);
+	check(keep_any());
+	check(keep_ref("debian:12") && keep_ref("debian:latest"));
+	check(!keep_ref("debian") && !keep_ref("library/debian:12") &&
+	    !keep_ref("xdebian:12"));
+	check(keep_ref("r.io/team/app@sha256:abcd"));
+	check(!keep_ref("r.io/team/app:1"));
+	check(keep_ref("reg.example:5000/x:v7") &&
+	    !keep_ref("reg.example:5000/x:vv"));
+	/* the ID: a prefix of hex digits, with or without sha256: */
+	check(id_parse(h1, 64, &id) == 0 && keep_id(&id));
+	check(id_parse(h2, 64, &id) == 0 && keep_id(&id));
+	check(id_parse(h3, 64, &id) == 0 && !keep_id(&id));
+	check(keep_ref("3f2a"));	/* a reference "3f2a": the glob too */
+	check(!keep_label("keep", "yes"));	/* no label rules */
+	keep_rules(NULL, &ll);
+	check(keep_any() && !keep_ref("debian:12"));
+	check(keep_label("keep", "yes") && keep_label("keep", "") &&
+	    keep_label("keep", NULL));
+	check(keep_label("tier", "gold") && !keep_label("tier", "golden") &&
+	    !keep_label("tier", "") && !keep_label("tier", NULL));
+	check(!keep_label("kee", "x") && !keep_label("keeps", "x") &&
+	    !keep_label("Keep", "x"));
+	check(keep_label("e", "") && !keep_label("e", "x"));
+	check(id_parse(h1, 64, &id) == 0 && !keep_id(&id));
+	keep_rules(NULL, NULL);
+	return 0;
+}
+
+/* keep.c's glob is fnmatch(p, s, 0) of the C library, on ASCII */
+static int
+keep_glob_is_fnmatch(void)
+{
+	static const char *const pats[] = { "", "*", "**", "?", "a", "a*",
+	    "*a", "a*b", "a*b*c", "*a*b", "a?c", "[abc]", "[!abc]", "[^abc]",
+	    "[a-c]x", "[]a]", "[!]a]", "[a-]", "[-a]", "x[", "x[a", "[",
+	    "\\*", "a\\?", "\\[a]", "[[:digit:]]*", "[[:alpha:][:digit:]]",
+	    "[![:space:]]", "[[:upper:]]", "[[:xdigit:]]?", "debian:*",
+	    "*/app@sha256:*", "reg:5000/x:v[0-9]*", "*:*:*", "?*?", "*?*",
+	    "a**b", "[.]*", "*[*]*" };	/* not "[a-c-e]", "[z-a]": undefined */
+	static const char *const strs[] = { "", "a", "b", "ab", "abc", "aXbYc",
+	    "acb", "]", "-", "x[", "x[a", "[", "*", "a?", "a!", "[a]", "7",
+	    "7x", "A", "f", " ", "debian:12", "debian", "r.io/t/app@sha256:ab",
+	    "r.io/t/app:1", "reg:5000/x:v7", "reg:5000/x:v", "a:b:c", "a/b",
+	    ".x", "x*y", "e", "d", "aab", "abab" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof pats / sizeof pats[0]; i++)
+		for (k = 0; k < sizeof strs / sizeof strs[0]; k++)
+			if (keep_glob(pats[i], strs[k]) !=
+			    (fnmatch(pats[i], strs[k], 0) == 0)) {
+				printf("glob '%s' '%s': %d\n", pats[i], strs[k],
+				    keep_glob(pats[i], strs[k]));
+				return __LINE__;
+			}
+	return 0;
+}
+
+/* the options' validators */
+static int
+keep_checks(void)
+{
+	static char big[REF_LEN + 1];
+	char why[80];
+
+	check(keep_check_pattern("a*", why, sizeof why) == 0);
+	check(keep_check_pattern("", why, sizeof why) < 0 &&
+	    strstr(why, "empty"));
+	memset(big, 'x', REF_LEN);
+	check(keep_check_pattern(big, why, sizeof why) < 0 &&
+	    strstr(why, "longer"));
+	check(keep_check_label(big, why, sizeof why) < 0);
+	big[REF_LEN - 1] = '\0';
+	check(keep_check_pattern(big, why, sizeof why) == 0);
+	check(keep_check_label("k", why, sizeof why) == 0);
+	check(keep_check_label("k=", why, sizeof why) == 0);
+	check(keep_check_label("k=v=w", why, sizeof why) == 0);
+	check(keep_check_label("=v", why, sizeof why) < 0 &&
+	    strstr(why, "key"));
+	check(keep_check_label("", why, sizeof why) < 0);
+	return 0;
+}
+
+/*
+ * An eviction that cannot decide (inventory incomplete) leaves nothing to
+ * wake for: a stale grace-period end would make the daemon loop wake at
+ * once, again and again
+ */
+static int
+evict_incomplete_no_wake(void)
+{
+	setup();
+	cl_young_until = 5;
+	cl_incomplete = 1;
+	cl_evict();
+	cl_incomplete = 0;
+	check(cl_young_until == -1);
 	return 0;
 }
 
@@ -555,5 +809,11 @@ const struct unit_test policy_tests[] = {
 	UNIT(reasons),
 	UNIT(users_counted),
 	UNIT(reason_text),
+	UNIT(kept_by_rule),
+	UNIT(too_young),
+	UNIT(keep_matching),
+	UNIT(keep_checks),
+	UNIT(keep_glob_is_fnmatch),
+	UNIT(evict_incomplete_no_wake),
 	{ NULL, NULL }
 };
