@@ -13,10 +13,11 @@ CC = musl-gcc
 TLS = 1
 CFLAGS = -std=c11 -Os -Wall -Wextra -Wpedantic -Wstrict-prototypes \
 	-Wmissing-prototypes -Wshadow -Wpointer-arith -Wsign-compare \
-	-Wformat=2 -Wno-format-nonliteral -ffunction-sections -fdata-sections
+	-Wformat=2 -Wno-format-nonliteral -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DVERSION=\"$(VERSION)\" -Ibuild/include -Ibuild/bearssl/include -I.
-LDFLAGS = -static -s -Wl,--gc-sections
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none
 UNIT_LDFLAGS = -static
 B = build
 PROG = docker-cleaner
