@@ -60,7 +60,8 @@ enum dk docker_images(int (*cb)(void *, const struct image_rec *),
 enum dk docker_containers(int (*cb)(void *, const struct ctr_rec *),
     void *ctx, int *skipped);
 
-enum dk docker_inspect_container(const struct id *cid, struct id *image);
+/* the container's image (r->image, r->has_image) and image mounts */
+enum dk docker_inspect_container(const struct id *cid, struct ctr_rec *r);
 enum dk docker_inspect_image(const char *ref, struct image_info *ii);
 /* the ID and times of the image ref names; as docker_inspect_image */
 enum dk docker_image_head(const char *ref, struct image_head *h);

@@ -147,6 +147,7 @@ struct want_ctr {
 	const char *id, *image;
 	int state;
 	long long created_s;
+	const char *mount;	/* the image it mounts, or NULL */
 };
 
 static struct ctr_rec got_ctr[8];
@@ -178,7 +179,10 @@ ctrs_are(const char *engine, const struct want_ctr *want, size_t n)
 		    !got_ctr[i].has_image ||
 		    !id_is(&got_ctr[i].image, want[i].image) ||
 		    got_ctr[i].state != want[i].state ||
-		    got_ctr[i].created != want[i].created_s * 1000000000LL)
+		    got_ctr[i].created != want[i].created_s * 1000000000LL ||
+		    got_ctr[i].nmounts != (want[i].mount != NULL) ||
+		    (want[i].mount &&
+		    strcmp(got_ctr[i].mounts[0], want[i].mount) != 0))
 			return 0;
 	return 1;
 }
@@ -188,26 +192,26 @@ fx_containers(void)
 {
 	static const struct want_ctr w20[] = {
 		{ "1134a71ab3c1fd96de21a1c3e291787760dea03d07050cbbdc754ea7ab889d15",
-		    "6b60134ca8c1", CS_EXITED, 1795980587 },
+		    "6b60134ca8c1", CS_EXITED, 1795980587, NULL },
 		{ "f3903f6ed17825e8fa6592be5db77b6ff2163aafad992b6bf64099bd71d97689",
-		    "30aee78be221", CS_RUNNING, 1795980586 },
+		    "30aee78be221", CS_RUNNING, 1795980586, NULL },
 		{ "f9c8af4cdfc2b853d045ccddfbdc165f8229175a32954e2a9f99b4b3f89bf9b0",
-		    "6b60134ca8c1", CS_CREATED, 1795980586 },
+		    "6b60134ca8c1", CS_CREATED, 1795980586, NULL },
 	}, w28[] = {
 		/* the first mounts fx-b:1 (d378...) as an image too */
 		{ "ac97bcdc8444f46b19c3a872b32ad7e7ae28238468afe15099628901e2ec5455",
-		    "2c8d27fa8370", CS_CREATED, 1795980581 },
+		    "2c8d27fa8370", CS_CREATED, 1795980581, "fx-b:1" },
 		{ "052505b82b5a95f6227887a0db2b63a62bb1ad1d3bf07444ef4bd2cd7a120baf",
-		    "2c8d27fa8370", CS_EXITED, 1795980580 },
+		    "2c8d27fa8370", CS_EXITED, 1795980580, NULL },
 		{ "70c42bcd356176a322ddbaa5c3b517b78a6e054ec81b0df7f8807b78fabc1d38",
-		    "d378bdf184cc", CS_RUNNING, 1795980579 },
+		    "d378bdf184cc", CS_RUNNING, 1795980579, NULL },
 		{ "df5cd69c907fe8df415f8f25f12a9da9087ea1609c795adfdd52fbcbb0732f6d",
-		    "2c8d27fa8370", CS_CREATED, 1795980579 },
+		    "2c8d27fa8370", CS_CREATED, 1795980579, NULL },
 	}, w29[] = {
 		{ "69cb29e007201ec4fc92515edb79d2e9ab6cfdf8c46919c1ea3c63a2930cc9f3",
-		    "f663cfe82f58", CS_EXITED, 1795839060 },
+		    "f663cfe82f58", CS_EXITED, 1795839060, NULL },
 		{ "7d1e2f3a4b5c6d7e8f9011223344556677889900aabbccddeeff001122334455",
-		    "1f2a3b4c5d6e", CS_RUNNING, 1795839061 },
+		    "1f2a3b4c5d6e", CS_RUNNING, 1795839061, "demo:1" },
 	};
 
 	check(ctrs_are("20.10", w20, 3));
@@ -222,11 +226,13 @@ static int
 fx_inspect(void)
 {
 	static struct image_info ii;
+	static struct ctr_rec cr;
 	struct image_head h;
-	struct id img;
 	struct id cid;
 	static const char c20[] =
-	    "f9c8af4cdfc2b853d045ccddfbdc165f8229175a32954e2a9f99b4b3f89bf9b0";
+	    "f9c8af4cdfc2b853d045ccddfbdc165f8229175a32954e2a9f99b4b3f89bf9b0",
+	    c28[] =
+	    "ac97bcdc8444f46b19c3a872b32ad7e7ae28238468afe15099628901e2ec5455";
 
 	check(serve("20.10", "image_inspect") == 0);
 	check(docker_inspect_image("fx-a:1", &ii) == DK_DONE);
@@ -248,9 +254,16 @@ fx_inspect(void)
 	/* a container's image */
 	check(id_parse(c20, sizeof c20 - 1, &cid) == 0);
 	check(serve("20.10", "ctr_inspect") == 0);
-	check(docker_inspect_container(&cid, &img) == DK_DONE);
-	check(id_is(&img, "6b60134ca8c1"));
+	check(docker_inspect_container(&cid, &cr) == DK_DONE);
+	check(cr.has_image && id_is(&cr.image, "6b60134ca8c1"));
+	check(cr.nmounts == 0);
 	check(strstr(memd_request(), "/v1.41/containers/f9c8af4cdfc2") != NULL);
+	/* 28.5: Image fx-a:1, and fx-b:1 mounted as an image (API 1.48+) */
+	check(id_parse(c28, sizeof c28 - 1, &cid) == 0);
+	check(serve("28.5", "ctr_inspect_mount") == 0);
+	check(docker_inspect_container(&cid, &cr) == DK_DONE);
+	check(cr.has_image && id_is(&cr.image, "2c8d27fa8370"));
+	check(cr.nmounts == 1 && strcmp(cr.mounts[0], "fx-b:1") == 0);
 	return 0;
 }
 
@@ -396,6 +409,53 @@ fx_outcomes(void)
 	return 0;
 }
 
+static const char mount_ctr[] =
+    "69cb29e007201ec4fc92515edb79d2e9ab6cfdf8c46919c1ea3c63a2930cc9f3";
+
+/* an inspect of mount_ctr mounting n images m0:1, m1:1, ... */
+static const char *
+mounts_reply(int n)
+{
+	static char body[8192], reply[9000];
+	size_t k;
+	int i;
+
+	k = (size_t)snprintf(body, sizeof body, "{\"Id\":\"%s\",\"Image\":"
+	    "\"sha256:%s\",\"Mounts\":[", mount_ctr, mount_ctr);
+	for (i = 0; i < n && k < sizeof body; i++)
+		k += (size_t)snprintf(body + k, sizeof body - k,
+		    "%s{\"Type\":\"image\",\"Name\":\"m%d:1\"}", i ? "," : "",
+		    i);
+	if (k < sizeof body)
+		snprintf(body + k, sizeof body - k, "]}");
+	snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+	return reply;
+}
+
+/* more image mounts than IMAGE_MOUNTS_MAX: not all known (-1) */
+static int
+fx_mounts_over(void)
+{
+	static struct ctr_rec cr;
+	char last[16];
+	struct id cid;
+
+	check(id_parse(mount_ctr, sizeof mount_ctr - 1, &cid) == 0);
+	memd_init();
+	memd_says(mounts_reply(IMAGE_MOUNTS_MAX + 1));
+	check(docker_inspect_container(&cid, &cr) == DK_DONE);
+	check(cr.has_image && cr.nmounts == -1);
+	/* exactly the bound: all of them */
+	memd_init();
+	memd_says(mounts_reply(IMAGE_MOUNTS_MAX));
+	check(docker_inspect_container(&cid, &cr) == DK_DONE);
+	check(cr.nmounts == IMAGE_MOUNTS_MAX);
+	snprintf(last, sizeof last, "m%d:1", IMAGE_MOUNTS_MAX - 1);
+	check(strcmp(cr.mounts[IMAGE_MOUNTS_MAX - 1], last) == 0);
+	return 0;
+}
+
 const struct unit_test fixture_tests[] = {
 	UNIT(fx_ping),
 	UNIT(fx_images),
@@ -403,5 +463,6 @@ const struct unit_test fixture_tests[] = {
 	UNIT(fx_inspect),
 	UNIT(fx_events),
 	UNIT(fx_outcomes),
+	UNIT(fx_mounts_over),
 	{ NULL, NULL },
 };
