@@ -367,7 +367,8 @@ cl_pass(int follow)
 		return -1;
 	(void)docker_api(&major, &minor);
 	info("daemon %s, API %d.%d", cl_set->host, major, minor);
-	t0 = now_ns();
+	/* the daemon's clock: its history ends, its live stream starts, then */
+	t0 = docker_now();
 	fmt_since(since, sizeof since, t0);
 	if (follow && !(cl_live = docker_events_open(since, NULL)))
 		return -1;

@@ -50,6 +50,16 @@ int docker_status(void);
 enum dk docker_negotiate(const char *pin);
 
 /*
+ * The daemon's clock now, ns since 1970, for the times sent to it (the
+ * event history's until, the live stream's since): the Date of the last
+ * /_ping plus the time since (monotonic), or the latest event time read
+ * if it is later within that second (the Date is whole seconds); never
+ * later than the daemon's clock. The local clock when the daemon sent no
+ * usable Date.
+ */
+long long docker_now(void);
+
+/*
  * Listings. cb gets each element that could be read; elements that could
  * not (too large, malformed) are counted in *skipped. DK_DONE when the
  * whole reply was read, DK_FAILED otherwise (logged). cb returning -1

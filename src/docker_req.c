@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
 #include "http.h"
 #include "id.h"
@@ -226,6 +227,39 @@ dk_outcome(struct docker *d, int st_ok, int body_ok)
 	return refusal(d);
 }
 
+/* the daemon's clock by its Date: whole seconds, plus the time since */
+static long long
+date_now(const struct docker *d)
+{
+	return d->date_ns + (mono_ms() - d->date_mono) * 1000000LL;
+}
+
+long long
+dk_latest(const struct docker *d)
+{
+	long long local = now_ns(), t;
+
+	if (d->date_ns <= 0)
+		return local;
+	t = date_now(d);
+	return t > local ? t : local;
+}
+
+long long
+docker_now(void)
+{
+	const struct docker *d = &dk;
+	long long t;
+
+	if (d->date_ns <= 0)
+		return now_ns();
+	t = date_now(d);
+	/* the Date is whole seconds: a later event in that second refines it */
+	if (d->last_ev_ns > t && d->last_ev_ns < t + 1000000000LL)
+		t = d->last_ev_ns;
+	return t;
+}
+
 enum dk
 docker_negotiate(const char *pin)
 {
@@ -239,6 +273,12 @@ docker_negotiate(const char *pin)
 		dk_finish(d, 0);
 		warn("%s: /_ping answered %d: %s", d->tg.text, d->status, d->msg);
 		return DK_FAILED;
+	}
+	/* the daemon's clock, for the times sent back to it */
+	d->date_ns = 0;
+	if (d->http.date_s > 0 && d->http.date_s < 9223372036LL) {
+		d->date_ns = d->http.date_s * 1000000000LL;
+		d->date_mono = mono_ms();
 	}
 	if (pin) {
 		if (*pin == 'v')

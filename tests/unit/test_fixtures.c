@@ -11,6 +11,7 @@
 
 #include "unit.h"
 #include "bounds.h"
+#include "clock.h"
 #include "conn.h"
 #include "id.h"
 #include "records.h"
@@ -28,25 +29,35 @@ id_is(const struct id *id, const char *hex)
 	return strncmp(id_hex(id, s), hex, strlen(hex)) == 0;
 }
 
-/* one fixture as the reply to the next request, after a fresh ping */
+/* after a fresh ping of engine, the fixture name ("ENGINE/FILE") as the
+   reply to the next request */
 static int
-serve(const char *engine, const char *file)
+serve_as(const char *engine, const char *name)
 {
-	char name[128];
-	const char *ping, *r;
+	char ping[128];
+	const char *p, *r;
 
 	memd_init();
-	snprintf(name, sizeof name, "%s/ping.http", engine);
-	if (!(ping = memd_fixture(name)))
+	snprintf(ping, sizeof ping, "%s/ping.http", engine);
+	if (!(p = memd_fixture(ping)))
 		return -1;
-	memd_says(ping);
+	memd_says(p);
 	if (docker_negotiate(NULL) != DK_DONE)
 		return -1;
-	snprintf(name, sizeof name, "%s/%s.http", engine, file);
 	if (!(r = memd_fixture(name)))
 		return -1;
 	memd_says(r);
 	return 0;
+}
+
+/* a fixture of engine as the reply to the next request, after its ping */
+static int
+serve(const char *engine, const char *file)
+{
+	char name[128];
+
+	snprintf(name, sizeof name, "%s/%s.http", engine, file);
+	return serve_as(engine, name);
 }
 
 /* ---------------------------------------------------------------- ping */
@@ -73,6 +84,76 @@ fx_ping(void)
 	check(api_of("29", 1, API_MAX_MAJOR * 1000 + API_MAX_MINOR < 1052 ?
 	    API_MAX_MINOR : 52));
 	check(api_of("podman4.3", 1, 41));
+	return 0;
+}
+
+/*
+ * The daemon's clock: the Date of /_ping (Sun, 29 Nov 2026 19:29:42 GMT
+ * on 28.5), then the latest event's timeNano once one is read; the local
+ * clock only without a Date
+ */
+static int
+fx_clock(void)
+{
+	static const char nodate[] =
+	    "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n"
+	    "\r\nOK", baddate[] =
+	    "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nDate: Sun, 31 Nov 2026 "
+	    "19:29:42 GMT\r\nContent-Length: 2\r\n\r\nOK";
+	static const char in_second[] =
+	    "HTTP/1.1 200 OK\r\nContent-Length: 107\r\n\r\n"
+	    "{\"Type\":\"container\",\"Action\":\"create\",\"Actor\":"
+	    "{\"ID\":\"x\"},\"time\":1795980582,"
+	    "\"timeNano\":1795980582500000000}\n";
+	const long long date = 1795980582LL * 1000000000LL;
+	struct evstream *es;
+	struct event ev;
+	long long t, before;
+
+	check(serve("28.5", "ping") == 0);
+	t = docker_now();
+	/* that second, plus the moments the test took */
+	check(t >= date && t < date + 5000000000LL);
+	/* an event later than the Date refines it; an earlier one does not */
+	check(serve("28.5", "events") == 0);
+	check((es = docker_events_open("1", "1795980582")));
+	check(strstr(memd_request(), "until=1795980582&") != NULL);
+	while (docker_events_next(es, &ev) == EVS_VALUE)
+		;
+	docker_events_close(es);
+	check(docker_now() >= date && docker_now() < date + 5000000000LL);
+	/* an event within the Date's second refines it; 20.10's, seconds
+	   after 28.5's Date (a clock set back), do not move it */
+	memd_init();
+	memd_says(memd_fixture("28.5/ping.http"));
+	check(docker_negotiate(NULL) == DK_DONE);
+	memd_says(in_second);
+	check((es = docker_events_open("1", "1795980583")));
+	check(docker_events_next(es, &ev) == EVS_VALUE);
+	check(ev.time_ns == date + 500000000LL);
+	check(docker_events_next(es, &ev) == EVS_END);
+	docker_events_close(es);
+	check(docker_now() >= date + 500000000LL &&
+	    docker_now() < date + 1000000000LL);
+	check(serve_as("28.5", "20.10/events.http") == 0);
+	check((es = docker_events_open("1", "1795980600")));
+	while (docker_events_next(es, &ev) == EVS_VALUE)
+		check(ev.time_ns <= now_ns());
+	docker_events_close(es);
+	check(docker_now() < date + 5000000000LL);
+	/* no Date, or an impossible one: the local clock */
+	memd_init();
+	memd_says(nodate);
+	check(docker_negotiate(NULL) == DK_DONE);
+	before = now_ns();
+	t = docker_now();
+	check(t >= before && t <= now_ns());
+	memd_init();
+	memd_says(baddate);
+	check(docker_negotiate(NULL) == DK_DONE);
+	before = now_ns();
+	t = docker_now();
+	check(t >= before && t <= now_ns());
 	return 0;
 }
 
@@ -458,6 +539,7 @@ fx_mounts_over(void)
 
 const struct unit_test fixture_tests[] = {
 	UNIT(fx_ping),
+	UNIT(fx_clock),
 	UNIT(fx_images),
 	UNIT(fx_containers),
 	UNIT(fx_inspect),
