@@ -412,6 +412,15 @@ fail:
 }
 
 void
+cl_forget(void)
+{
+	first_pass = 1;
+	state_merged = 0;
+	npend = npmount = 0;
+	cl_incomplete = cl_trouble = 0;
+}
+
+void
 cl_handle(const struct event *ev)
 {
 	struct image *im;

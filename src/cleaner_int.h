@@ -30,6 +30,8 @@ extern struct image_info cl_ii;
 int cl_pass(int follow);
 /* cleaner.c: one live event */
 void cl_handle(const struct event *ev);
+/* cleaner.c, for tests: forget earlier passes (the next is a first one) */
+void cl_forget(void);
 
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);
