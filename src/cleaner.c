@@ -359,7 +359,7 @@ cl_pass(int follow)
 {
 	char since[32];
 	struct image *im;
-	long long t0;
+	long long t0, until;
 	size_t i, n;
 	int skipped, major, minor;
 
@@ -367,8 +367,12 @@ cl_pass(int follow)
 		return -1;
 	(void)docker_api(&major, &minor);
 	info("daemon %s, API %d.%d", cl_set->host, major, minor);
-	/* the daemon's clock: its history ends, its live stream starts, then */
-	t0 = docker_now();
+	/*
+	 * the daemon's clock: its live stream starts no later than now, its
+	 * history ends no earlier (both now when the clocks agree)
+	 */
+	t0 = docker_now(0);
+	until = docker_now(1);
 	fmt_since(since, sizeof since, t0);
 	if (follow && !(cl_live = docker_events_open(since, NULL)))
 		return -1;
@@ -390,7 +394,7 @@ cl_pass(int follow)
 			inv_used(im, pend[i].t);
 	for (i = 0; i < npmount; i++)
 		mounted(&pmount[i].ctr, pmount[i].ref, pmount[i].t);
-	if (replay_history(t0) < 0)
+	if (replay_history(until) < 0)
 		goto fail;
 	/* images or containers left out: their uses are unaccounted for */
 	if ((n = inv_dropped())) {

@@ -50,14 +50,14 @@ int docker_status(void);
 enum dk docker_negotiate(const char *pin);
 
 /*
- * The daemon's clock now, ns since 1970, for the times sent to it (the
- * event history's until, the live stream's since): the Date of the last
- * /_ping plus the time since (monotonic), or the latest event time read
- * if it is later within that second (the Date is whole seconds); never
- * later than the daemon's clock. The local clock when the daemon sent no
- * usable Date.
+ * The daemon's clock now, ns since 1970, for the times sent to it: the
+ * local clock when the Date of the last /_ping agrees with it (within
+ * that whole second) or there was none; else that Date plus the time
+ * since (monotonic): upper 0, no later than the daemon's clock (refined
+ * by the latest event time read within that second: the live stream's
+ * since), upper 1, no earlier (a second more: the history's until).
  */
-long long docker_now(void);
+long long docker_now(int upper);
 
 /*
  * Listings. cb gets each element that could be read; elements that could

@@ -246,7 +246,7 @@ dk_latest(const struct docker *d)
 }
 
 long long
-docker_now(void)
+docker_now(int upper)
 {
 	const struct docker *d = &dk;
 	long long t;
@@ -254,7 +254,9 @@ docker_now(void)
 	if (d->date_ns <= 0)
 		return now_ns();
 	t = date_now(d);
-	/* the Date is whole seconds: a later event in that second refines it */
+	if (upper)	/* the Date is whole seconds: its clock is before the next */
+		return t + 1000000000LL;
+	/* a later event within that second refines it */
 	if (d->last_ev_ns > t && d->last_ev_ns < t + 1000000000LL)
 		t = d->last_ev_ns;
 	return t;
@@ -266,6 +268,7 @@ docker_negotiate(const char *pin)
 	struct docker *d = &dk;
 	char *end;
 	long maj, min;
+	long long t;
 
 	if (dk_request(d, "GET", 0, "/_ping") < 0)
 		return DK_FAILED;
@@ -279,6 +282,14 @@ docker_negotiate(const char *pin)
 	if (d->http.date_s > 0 && d->http.date_s < 9223372036LL) {
 		d->date_ns = d->http.date_s * 1000000000LL;
 		d->date_mono = mono_ms();
+		/*
+		 * The local clock read after the reply, within the Date's second
+		 * (and half a second for the reply to come): the clocks agree,
+		 * and the local one is the finer
+		 */
+		t = now_ns() - d->date_ns;
+		if (t >= 0 && t < 1500000000LL)
+			d->date_ns = 0;
 	}
 	if (pin) {
 		if (*pin == 'v')

@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "unit.h"
 #include "bounds.h"
@@ -87,6 +88,23 @@ fx_ping(void)
 	return 0;
 }
 
+/* a ping dated the local clock plus off seconds (-1: no Date); 0 or -1 */
+static int
+ping_dated(long off)
+{
+	static char r[256];
+	char date[64];
+	time_t t = time(NULL) + (off == -1 ? 0 : off);
+
+	strftime(date, sizeof date, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n",
+	    gmtime(&t));
+	snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\n%s"
+	    "Content-Length: 2\r\n\r\nOK", off == -1 ? "" : date);
+	memd_init();
+	memd_says(r);
+	return docker_negotiate(NULL) == DK_DONE ? 0 : -1;
+}
+
 /*
  * The daemon's clock: the Date of /_ping (Sun, 29 Nov 2026 19:29:42 GMT
  * on 28.5), then the latest event's timeNano once one is read; the local
@@ -95,9 +113,7 @@ fx_ping(void)
 static int
 fx_clock(void)
 {
-	static const char nodate[] =
-	    "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n"
-	    "\r\nOK", baddate[] =
+	static const char baddate[] =
 	    "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nDate: Sun, 31 Nov 2026 "
 	    "19:29:42 GMT\r\nContent-Length: 2\r\n\r\nOK";
 	static const char in_second[] =
@@ -110,18 +126,22 @@ fx_clock(void)
 	struct event ev;
 	long long t, before;
 
+	/* 28.5's Date, long before the local clock: the daemon's clock */
 	check(serve("28.5", "ping") == 0);
-	t = docker_now();
+	t = docker_now(0);
 	/* that second, plus the moments the test took */
 	check(t >= date && t < date + 5000000000LL);
-	/* an event later than the Date refines it; an earlier one does not */
+	/* the upper bound: a second more, the Date being whole seconds */
+	check(docker_now(1) >= date + 1000000000LL &&
+	    docker_now(1) < date + 6000000000LL);
+	/* events before the Date do not move it */
 	check(serve("28.5", "events") == 0);
 	check((es = docker_events_open("1", "1795980582")));
 	check(strstr(memd_request(), "until=1795980582&") != NULL);
 	while (docker_events_next(es, &ev) == EVS_VALUE)
 		;
 	docker_events_close(es);
-	check(docker_now() >= date && docker_now() < date + 5000000000LL);
+	check(docker_now(0) >= date && docker_now(0) < date + 5000000000LL);
 	/* an event within the Date's second refines it; 20.10's, seconds
 	   after 28.5's Date (a clock set back), do not move it */
 	memd_init();
@@ -133,27 +153,37 @@ fx_clock(void)
 	check(ev.time_ns == date + 500000000LL);
 	check(docker_events_next(es, &ev) == EVS_END);
 	docker_events_close(es);
-	check(docker_now() >= date + 500000000LL &&
-	    docker_now() < date + 1000000000LL);
+	check(docker_now(0) >= date + 500000000LL &&
+	    docker_now(0) < date + 1000000000LL);
+	check(docker_now(1) >= date + 1000000000LL);
 	check(serve_as("28.5", "20.10/events.http") == 0);
 	check((es = docker_events_open("1", "1795980600")));
 	while (docker_events_next(es, &ev) == EVS_VALUE)
 		check(ev.time_ns <= now_ns());
 	docker_events_close(es);
-	check(docker_now() < date + 5000000000LL);
-	/* no Date, or an impossible one: the local clock */
-	memd_init();
-	memd_says(nodate);
-	check(docker_negotiate(NULL) == DK_DONE);
+	check(docker_now(0) < date + 5000000000LL);
+	/* a Date that agrees with the local clock: the local clock, finer
+	   than whole seconds, for both */
+	check(ping_dated(0) == 0);
 	before = now_ns();
-	t = docker_now();
-	check(t >= before && t <= now_ns());
+	check(docker_now(0) >= before && docker_now(1) >= before);
+	check(docker_now(1) <= now_ns());
+	/* no Date, or an impossible one: the local clock */
+	check(ping_dated(-1) == 0);
+	before = now_ns();
+	t = docker_now(0);
+	check(t >= before && t <= now_ns() && docker_now(1) >= t);
 	memd_init();
 	memd_says(baddate);
 	check(docker_negotiate(NULL) == DK_DONE);
 	before = now_ns();
-	t = docker_now();
+	t = docker_now(0);
 	check(t >= before && t <= now_ns());
+	/* an hour behind: the daemon's */
+	check(ping_dated(-3600) == 0);
+	before = now_ns();
+	check(docker_now(1) <= before - 3598000000000LL);
+	check(docker_now(0) >= before - 3602000000000LL);
 	return 0;
 }
 
