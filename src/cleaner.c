@@ -34,6 +34,12 @@ static struct use {
 	long long t;
 } pend[CONTAINER_MAX];		/* uses by listed containers, to count */
 static size_t npend;
+static struct pmount {
+	struct id ctr;
+	long long t;		/* the container was created by then */
+	char ref[REF_LEN];	/* the image mounted, as named */
+} pmount[MOUNTS_MAX];		/* image mounts of listed containers */
+static size_t npmount;
 
 static int first_pass = 1;	/* images listed now are tracked */
 static int state_merged;	/* the state file was read (after a listing) */
@@ -100,6 +106,43 @@ list_image(void *ctx, const struct image_rec *r)
 	return 0;
 }
 
+/* a container whose image mounts are not all known */
+static void
+mounts_unknown(const struct id *ctr)
+{
+	char hex[ID_TEXT];
+
+	warn("container %s: its image mounts cannot be read or are more than "
+	    "%d; their use is unaccounted for", id_hex(ctr, hex),
+	    IMAGE_MOUNTS_MAX);
+	cl_incomplete = 1;
+}
+
+/* the image mounts of a listed container, placed once the listing is read */
+static void
+pend_mounts(const struct ctr_rec *r)
+{
+	char hex[ID_TEXT];
+	int i;
+
+	if (r->nmounts < 0) {
+		mounts_unknown(&r->id);
+		return;
+	}
+	for (i = 0; i < r->nmounts; i++) {
+		if (npmount >= sizeof pmount / sizeof pmount[0]) {
+			warn("container %s: no room to count its image mounts "
+			    "(MOUNTS_MAX %d)", id_hex(&r->id, hex), MOUNTS_MAX);
+			cl_incomplete = 1;
+			return;
+		}
+		pmount[npmount].ctr = r->id;
+		/* Created is in seconds: the container was there by its end */
+		pmount[npmount].t = r->created > 0 ? r->created + 999999999 : 0;
+		memcpy(pmount[npmount++].ref, r->mounts[i], REF_LEN);
+	}
+}
+
 static int
 list_ctr(void *ctx, const struct ctr_rec *r)
 {
@@ -139,6 +182,7 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 	}
 	pend[npend].image = r->image;
 	pend[npend++].t = r->created;
+	pend_mounts(r);
 	return 0;
 }
 
@@ -166,26 +210,70 @@ resolve(const char *ref, struct id *id, long long *arrived)
 	return DK_DONE;
 }
 
+/*
+ * Container ctr, created by t (ns; 0 unknown), mounts the image named ref:
+ * that image has a user, and a use at t. An image that cannot be placed
+ * (the name gone, moved since, or not looked up) leaves the inventory
+ * incomplete: the mounted image could be any.
+ */
+static void
+mounted(const struct id *ctr, const char *ref, long long t)
+{
+	char hex[ID_TEXT], ihex[ID_TEXT], s[80];
+	struct id img;
+	struct image *im;
+	long long arrived;
+	enum dk r;
+
+	san(s, sizeof s, ref, strlen(ref));
+	if ((r = resolve(ref, &img, &arrived)) != DK_DONE ||
+	    (t > 0 && arrived > t)) {
+		warn("container %s mounts image '%s', which %s; its use is "
+		    "unaccounted for", id_hex(ctr, hex), s, r == DK_GONE ?
+		    "is gone" : r != DK_DONE ? "cannot be looked up" :
+		    "got that name after the container was created");
+		cl_incomplete = 1;
+		return;
+	}
+	if (inv_mount_add(ctr, &img) < 0) {
+		cl_incomplete = 1;
+		return;
+	}
+	dbg("container %s mounts image %s ('%s')", id_hex(ctr, hex),
+	    id_image(&img, ihex), s);
+	if ((im = track(&img)) && t > 0) {
+		inv_used(im, t);
+		cl_dirty = 1;
+	}
+}
+
 /* a use of an image by a container created at ev->time_ns */
 static void
 created(const struct event *ev, int live_ev)
 {
 	char hex[ID_TEXT], ihex[ID_TEXT], s[80];
 	struct container *c = ev->has_id ? inv_ctr(&ev->id) : NULL;
+	static struct ctr_rec cr;
 	struct id img;
 	struct image *im;
 	long long arrived;
 	enum dk r = DK_GONE;
+	int i;
 
 	if (c) {
 		img = c->image;
 	} else if (live_ev && ev->has_id &&
-	    (r = docker_inspect_container(&ev->id, &img)) == DK_DONE) {
+	    (r = docker_inspect_container(&ev->id, &cr)) == DK_DONE) {
 		/* a new container: a user of its image from now on */
+		img = cr.image;
 		if (!inv_ctr_add(&ev->id, &img, CS_CREATED)) {
 			cl_incomplete = 1;
 			return;
 		}
+		if (cr.nmounts < 0)
+			mounts_unknown(&ev->id);
+		for (i = 0; i < cr.nmounts; i++)
+			mounted(&ev->id, cr.mounts[i], ev->time_ns);
 	} else if (live_ev && ev->has_id && r != DK_GONE) {
 		warn("container %s: cannot read it", id_hex(&ev->id, hex));
 		cl_incomplete = 1;
@@ -282,7 +370,7 @@ cl_pass(int follow)
 {
 	char since[32];
 	struct image *im;
-	long long t0;
+	long long t0, until;
 	size_t i, n;
 	int skipped, major, minor;
 
@@ -290,7 +378,12 @@ cl_pass(int follow)
 		return -1;
 	(void)docker_api(&major, &minor);
 	info("daemon %s, API %d.%d", cl_set->host, major, minor);
-	t0 = now_ns();
+	/*
+	 * the daemon's clock: its live stream starts no later than now, its
+	 * history ends no earlier (both now when the clocks agree)
+	 */
+	t0 = docker_now(0);
+	until = docker_now(1);
 	fmt_since(since, sizeof since, t0);
 	if (follow && !(cl_live = docker_events_open(since, NULL)))
 		return -1;
@@ -302,7 +395,7 @@ cl_pass(int follow)
 	inv_drop_unlisted();	/* images gone since the last pass */
 	merge_state();
 	inv_ctr_clear();
-	npend = 0;
+	npend = npmount = 0;
 	if (docker_containers(list_ctr, NULL, &skipped) != DK_DONE)
 		goto fail;
 	if (skipped)
@@ -310,7 +403,9 @@ cl_pass(int follow)
 	for (i = 0; i < npend; i++)
 		if ((im = track(&pend[i].image)))
 			inv_used(im, pend[i].t);
-	if (replay_history(t0) < 0)
+	for (i = 0; i < npmount; i++)
+		mounted(&pmount[i].ctr, pmount[i].ref, pmount[i].t);
+	if (replay_history(until) < 0)
 		goto fail;
 	/* images or containers left out: their uses are unaccounted for */
 	if ((n = inv_dropped())) {
@@ -350,6 +445,15 @@ rematch(struct image *im)
 		inv_kept(im, cl_ii.kept);
 	else if (r != DK_GONE && (im = inv_image(&id)))
 		inv_kept(im, 1);
+}
+
+void
+cl_forget(void)
+{
+	first_pass = 1;
+	state_merged = 0;
+	npend = npmount = 0;
+	cl_incomplete = cl_trouble = 0;
 }
 
 void

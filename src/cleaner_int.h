@@ -55,6 +55,8 @@ void cl_handle(const struct event *ev);
  * subscriber that does not read
  */
 void cl_catch_up(void);
+/* cleaner.c, for tests: forget earlier passes (the next is a first one) */
+void cl_forget(void);
 
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);

@@ -237,6 +237,37 @@ state_of(struct json *j, int v)
 	return CS_OTHER;
 }
 
+/*
+ * The images of the Mounts of Type "image" in the array at v (absent or
+ * null: none) into r, each as named; more than IMAGE_MOUNTS_MAX or an
+ * unreadable one: -1, a container whose uses are not all known
+ */
+static void
+get_mounts(struct json *j, int v, struct ctr_rec *r)
+{
+	int k, m;
+
+	r->nmounts = 0;
+	if (json_null(j, v))
+		return;
+	if (j->t[v].type != J_ARRAY) {
+		r->nmounts = -1;
+		return;
+	}
+	for (k = v + 1, m = 0; m < j->t[v].size; m++, k = json_skip(j, k)) {
+		if (!json_eq(j, json_get(j, k, "Type"), "image"))
+			continue;
+		if (r->nmounts == IMAGE_MOUNTS_MAX ||
+		    json_str(j, json_get(j, k, "Name"), r->mounts[r->nmounts],
+		    sizeof r->mounts[0], NULL) < 0 ||
+		    !r->mounts[r->nmounts][0]) {
+			r->nmounts = -1;
+			return;
+		}
+		r->nmounts++;
+	}
+}
+
 struct ctr_walk {
 	int (*cb)(void *, const struct ctr_rec *);
 	void *ctx;
@@ -262,6 +293,7 @@ ctr_elem(struct json *j, void *arg)
 	    (r.created = t_clamp(t, 1000000000LL, now_ns())) < 0)
 		r.created = 0;
 	r.state = state_of(j, json_get(j, 0, "State"));
+	get_mounts(j, json_get(j, 0, "Mounts"), &r);
 	return w->cb(w->ctx, &r);
 }
 
@@ -307,21 +339,29 @@ one(struct docker *d, const char *what, int (*fn)(struct json *, void *),
 static int
 ctr_inspect(struct json *j, void *arg)
 {
-	return get_id(j, 0, "Image", arg);
+	struct ctr_rec *r = arg;
+
+	if (get_id(j, 0, "Image", &r->image) < 0)
+		return -1;
+	r->has_image = 1;
+	get_mounts(j, json_get(j, 0, "Mounts"), r);
+	return 0;
 }
 
 enum dk
-docker_inspect_container(const struct id *cid, struct id *image)
+docker_inspect_container(const struct id *cid, struct ctr_rec *r)
 {
 	struct docker *d = &dk;
 	char hex[ID_TEXT];
 
+	memset(r, 0, sizeof *r);
+	r->id = *cid;
 	if (dk_request(d, "GET", 1, "/containers/%s/json", id_hex(cid, hex)) < 0)
 		return DK_FAILED;
 	if (d->status != 200)
 		return dk_outcome(d, 0, 0);
 	return dk_outcome(d, 1, one(d, "container inspect", ctr_inspect,
-	    image) == 0);
+	    r) == 0);
 }
 
 /* add the strings of the array at v to ii->refs, skipping <none> forms */

@@ -50,6 +50,16 @@ int docker_status(void);
 enum dk docker_negotiate(const char *pin);
 
 /*
+ * The daemon's clock now, ns since 1970, for the times sent to it: the
+ * local clock when the Date of the last /_ping agrees with it (within
+ * that whole second) or there was none; else that Date plus the time
+ * since (monotonic): upper 0, no later than the daemon's clock (refined
+ * by the latest event time read within that second: the live stream's
+ * since), upper 1, no earlier (a second more: the history's until).
+ */
+long long docker_now(int upper);
+
+/*
  * Listings. cb gets each element that could be read; elements that could
  * not (too large, malformed) are counted in *skipped. DK_DONE when the
  * whole reply was read, DK_FAILED otherwise (logged). cb returning -1
@@ -60,7 +70,8 @@ enum dk docker_images(int (*cb)(void *, const struct image_rec *),
 enum dk docker_containers(int (*cb)(void *, const struct ctr_rec *),
     void *ctx, int *skipped);
 
-enum dk docker_inspect_container(const struct id *cid, struct id *image);
+/* the container's image (r->image, r->has_image) and image mounts */
+enum dk docker_inspect_container(const struct id *cid, struct ctr_rec *r);
 enum dk docker_inspect_image(const char *ref, struct image_info *ii);
 /* the ID and times of the image ref names; as docker_inspect_image */
 enum dk docker_image_head(const char *ref, struct image_head *h);

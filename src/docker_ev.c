@@ -157,14 +157,19 @@ event_of(struct json *j, struct event *ev)
 	if (ev->type == EV_CONTAINER &&
 	    json_str(j, v, ev->image, sizeof ev->image, NULL) < 0)
 		ev->image[0] = '\0';
-	/* timeNano, else time (seconds): a later one is now; negative, -1 */
-	now = now_ns();
-	if (json_int(j, json_get(j, 0, "timeNano"), &t) == 0 &&
-	    (ev->time_ns = t_clamp(t, 1, now)) >= 0)
+	/*
+	 * timeNano, else time (seconds): later than the daemon's clock can
+	 * be is that (as best known); negative, -1
+	 */
+	now = dk_latest(&dk);
+	if ((json_int(j, json_get(j, 0, "timeNano"), &t) == 0 &&
+	    (ev->time_ns = t_clamp(t, 1, now)) >= 0) ||
+	    (json_int(j, json_get(j, 0, "time"), &t) == 0 &&
+	    (ev->time_ns = t_clamp(t, 1000000000LL, now)) >= 0)) {
+		if (ev->time_ns > dk.last_ev_ns)
+			dk.last_ev_ns = ev->time_ns;
 		return 0;
-	if (json_int(j, json_get(j, 0, "time"), &t) == 0 &&
-	    (ev->time_ns = t_clamp(t, 1000000000LL, now)) >= 0)
-		return 0;
+	}
 	return -1;
 }
 

@@ -14,6 +14,9 @@ struct docker {
 	char prefix[16];		/* "/v1.41" */
 	int status;		/* HTTP status of the last reply; 0: none */
 	char msg[256];		/* sanitised daemon message of the last failure */
+	long long date_ns;	/* the Date of the last /_ping, ns; 0 none */
+	long long date_mono;	/* mono_ms() when it was read */
+	long long last_ev_ns;	/* the latest event time read, ns; 0 none */
 	struct conn conn;	/* requests; kept open between them */
 	struct http http;
 	int alive;		/* conn is open, idle, and may be reused */
@@ -55,5 +58,11 @@ int dk_finish(struct docker *d, int ok);
  * status and message say
  */
 enum dk dk_outcome(struct docker *d, int st_ok, int body_ok);
+/*
+ * The latest time an event can have, ns: the local clock, or the daemon's
+ * by its Date (plus the time since) when that is later. Event times beyond
+ * it are taken as it.
+ */
+long long dk_latest(const struct docker *d);
 /* a request that could not be made: DK_FAILED, no reply */
 enum dk dk_not_sent(struct docker *d);

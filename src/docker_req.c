@@ -285,12 +285,48 @@ dk_outcome(struct docker *d, int st_ok, int body_ok)
 	return refusal(d);
 }
 
+/* the daemon's clock by its Date: whole seconds, plus the time since */
+static long long
+date_now(const struct docker *d)
+{
+	return d->date_ns + (mono_ms() - d->date_mono) * 1000000LL;
+}
+
+long long
+dk_latest(const struct docker *d)
+{
+	long long local = now_ns(), t;
+
+	if (d->date_ns <= 0)
+		return local;
+	t = date_now(d);
+	return t > local ? t : local;
+}
+
+long long
+docker_now(int upper)
+{
+	const struct docker *d = &dk;
+	long long t;
+
+	if (d->date_ns <= 0)
+		return now_ns();
+	t = date_now(d);
+	if (upper)	/* the Date is whole seconds: its clock is before the next */
+		return t + 1000000000LL;
+	/* a later event within that second refines it */
+	if (d->last_ev_ns > t && d->last_ev_ns < t + 1000000000LL)
+		t = d->last_ev_ns;
+	return t;
+}
+
 enum dk
 docker_negotiate(const char *pin)
 {
 	struct docker *d = &dk;
 	char *end;
 	long maj, min;
+	long long t;
 
 	if (dk_request(d, "GET", 0, "/_ping") < 0)
 		return DK_FAILED;
@@ -301,6 +337,20 @@ docker_negotiate(const char *pin)
 	}
 	(void)http_drain(&d->http, NULL, 0);	/* "OK": read, so the
 						   connection can be kept */
+	/* the daemon's clock, for the times sent back to it */
+	d->date_ns = 0;
+	if (d->http.date_s > 0 && d->http.date_s < 9223372036LL) {
+		d->date_ns = d->http.date_s * 1000000000LL;
+		d->date_mono = mono_ms();
+		/*
+		 * The local clock read after the reply, within the Date's second
+		 * (and half a second for the reply to come): the clocks agree,
+		 * and the local one is the finer
+		 */
+		t = now_ns() - d->date_ns;
+		if (t >= 0 && t < 1500000000LL)
+			d->date_ns = 0;
+	}
 	if (pin) {
 		if (*pin == 'v')
 			pin++;

@@ -78,6 +78,34 @@ has_token(const char *v, const char *t)
 	return 0;
 }
 
+/*
+ * An IMF-fixdate ("Sun, 29 Nov 2026 19:29:42 GMT", RFC 9110), the form
+ * the Date header has: Unix seconds, or -1
+ */
+static long long
+imf_date(const char *v, size_t n)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char iso[32];
+	const char *m;
+	long long ns;
+
+	/* "Www, DD Mon YYYY HH:MM:SS GMT": 29 bytes, fixed places */
+	if (n != 29 || v[3] != ',' || v[4] != ' ' || v[7] != ' ' ||
+	    v[11] != ' ' || v[16] != ' ' || v[25] != ' ' ||
+	    memcmp(v + 26, "GMT", 3) != 0)
+		return -1;
+	for (m = months; *m && memcmp(m, v + 8, 3) != 0; m += 3)
+		;
+	if (!*m)
+		return -1;
+	snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", v + 12,
+	    (int)((m - months) / 3 + 1), v + 5, v + 17);
+	if (rfc3339_ns(iso, strlen(iso), &ns) < 0)
+		return -1;
+	return ns / 1000000000LL;
+}
+
 /* header line name: value; s is the line without CR LF */
 static int
 header(struct http *h, char *s, size_t n)
@@ -121,6 +149,8 @@ header(struct http *h, char *s, size_t n)
 	} else if (nl == 10 && strncasecmp(s, "connection", 10) == 0) {
 		if (has_token(v, "close"))
 			h->close = 1;
+	} else if (nl == 4 && strncasecmp(s, "date", 4) == 0) {
+		h->date_s = imf_date(v, vl);
 	} else if (nl == 11 && strncasecmp(s, "api-version", 11) == 0) {
 		/* MAJOR.MINOR, nothing else; anything odd is no version */
 		size_t a = strspn(v, "0123456789"), b;
@@ -151,6 +181,7 @@ http_head(struct http *h, struct conn *c, int no_body)
 	h->c = c;
 	h->status = 0;
 	h->api_major = h->api_minor = 0;
+	h->date_s = -1;
 	h->chunked = 0;
 	h->close = 1;		/* until a head is read */
 	h->silent = 0;

@@ -11,6 +11,7 @@ struct http {
 	struct conn *c;
 	int status;		/* status code of the reply */
 	int api_major, api_minor; /* Api-Version header; 0.0 if absent */
+	long long date_s;	/* Date header, Unix seconds; -1 absent, bad */
 	int chunked;
 	int close;		/* the connection ends with this reply: HTTP/1.0,
 				   "Connection: close", or a body framed by it */

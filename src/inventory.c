@@ -25,6 +25,10 @@ static struct container ctr_slots[CONTAINER_MAX];
 static unsigned image_index[IMAGE_SLOTS], ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
 static struct id scratch[IMAGE_MAX];
+static struct mount {		/* a container's image mount: a user */
+	struct id ctr, image;
+} mounts[MOUNTS_MAX];
+static size_t nmounts;
 static unsigned seq;		/* next image discovery number */
 static size_t dropped;		/* entries refused by a full table */
 
@@ -35,6 +39,7 @@ inv_init(void)
 	    IMAGE_MAX, image_index);
 	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
 	    CONTAINER_MAX, ctr_index);
+	nmounts = 0;
 	seq = 0;
 }
 
@@ -200,13 +205,39 @@ inv_ctr_add(const struct id *id, const struct id *image, int state)
 void
 inv_ctr_del(const struct id *id)
 {
+	size_t i = 0;
+
 	idtab_del(&ctrs, id);
+	while (i < nmounts)
+		if (id_eq(&mounts[i].ctr, id))
+			mounts[i] = mounts[--nmounts];
+		else
+			i++;
 }
 
 void
 inv_ctr_clear(void)
 {
 	idtab_clear(&ctrs);
+	nmounts = 0;
+}
+
+int
+inv_mount_add(const struct id *ctr, const struct id *image)
+{
+	size_t i;
+
+	for (i = 0; i < nmounts; i++)
+		if (id_eq(&mounts[i].ctr, ctr) && id_eq(&mounts[i].image, image))
+			return 0;
+	if (nmounts >= sizeof mounts / sizeof mounts[0]) {
+		logerr("image mount table full (%d): raise MOUNTS_MAX",
+		    MOUNTS_MAX);
+		return -1;
+	}
+	mounts[nmounts].ctr = *ctr;
+	mounts[nmounts++].image = *image;
+	return 0;
 }
 
 size_t
@@ -246,6 +277,11 @@ inv_facts(struct policy_in *in)
 	for (i = 0; i < ctrs.count; i++)
 		if ((c = idtab_slot(&ctrs, i)) &&
 		    (im = idtab_get(&images, &c->image)) &&
+		    (size_t)(im - image_slots) < in->n)
+			in->img[im - image_slots].users++;
+	/* and the images they mount */
+	for (i = 0; i < nmounts; i++)
+		if ((im = idtab_get(&images, &mounts[i].image)) &&
 		    (size_t)(im - image_slots) < in->n)
 			in->img[im - image_slots].users++;
 }

@@ -1,9 +1,10 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * What the cleaner knows: images (size, last use, tracked or not, order of
- * discovery) and containers (which image each uses), in fixed tables sized
- * by config.h. Facts only: no I/O, no rules (those are policy.c's, which
- * inv_facts() feeds). Requires id.h, idtab.h.
+ * discovery) and containers (which image each uses; the images they
+ * mount), in fixed tables sized by config.h. Facts only: no I/O, no
+ * rules (those are policy.c's, which inv_facts() feeds). Requires id.h,
+ * idtab.h.
  * Entry pointers are valid until the next deletion from the same table.
  */
 enum {
@@ -65,8 +66,15 @@ struct container *inv_ctr(const struct id *id);
 /* the container (its image and state set), made if new; NULL when full */
 struct container *inv_ctr_add(const struct id *id, const struct id *image,
     int state);
+/* inv_ctr_del, inv_ctr_clear: and the image mounts of those containers */
 void inv_ctr_del(const struct id *id);
 void inv_ctr_clear(void);
+/*
+ * Container ctr mounts image (a Mount of Type "image"): the image has a
+ * user while the container is there. 0, or -1 when the table of MOUNTS_MAX
+ * is full (logged)
+ */
+int inv_mount_add(const struct id *ctr, const struct id *image);
 /* IDs of containers in state, at most max, into out; returns the count */
 size_t inv_ctr_in_state(int state, struct id *out, size_t max);
 

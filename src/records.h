@@ -21,6 +21,10 @@ struct ctr_rec {
 	int has_image;		/* ImageID was present and readable */
 	long long created;	/* ns since the epoch, at most now; 0 unknown */
 	int state;		/* CS_* */
+	/* the images it mounts (Mounts of Type "image"), each as named;
+	   -1: more than IMAGE_MOUNTS_MAX, or unreadable */
+	int nmounts;
+	char mounts[IMAGE_MOUNTS_MAX][REF_LEN];
 };
 
 enum { EV_OTHER, EV_CONTAINER, EV_IMAGE };

@@ -17,6 +17,9 @@
 #                                        container uses it or it has other
 #                                        references, as dockerd does)
 #   DELETE /v1.41/containers/ID?v=1      remove (409 when running)
+# With --clock-skew S the daemon's clock is S seconds off the local one:
+# its Date headers, Created and event times follow it, and (as dockerd)
+# a history whose until is later than its clock stays open until then.
 # Deletions change what later listings show. Every request is appended to
 # the log file as "METHOD PATH" (the path as sent, %-encoded), one a line,
 # before it is answered, so a test can tell what the cleaner asked for.
@@ -83,6 +86,12 @@ import time
 import urllib.parse
 
 API = "1.41"
+SKEW = 0    # the daemon's clock minus the local one, s (--clock-skew)
+
+
+def daemon_time():
+    """the daemon's clock (seconds, float)"""
+    return time.time() + SKEW
 MB10 = 10 * 1024 * 1024
 DEPTH = 10000
 
@@ -194,7 +203,7 @@ class Reply:
              b"Ostype: linux",
              b"Server: Docker/20.10.24+dfsg1 (linux)",
              b"Date: " + time.strftime("%a, %d %b %Y %H:%M:%S GMT",
-                                       time.gmtime()).encode()]
+                                       time.gmtime(daemon_time())).encode()]
         if self.ctype and self.status != 204:
             h.append(b"Content-Type: " + self.ctype.encode())
         h += self.extra
@@ -606,6 +615,17 @@ class Handler(socketserver.BaseRequestHandler):
                 self.send(bytes([b]))
                 time.sleep(0.1)
             return
+        if endpoint == "events" and mode == "sane" and r.status == 200:
+            # as dockerd: an until later than the daemon's clock keeps the
+            # history open until its clock gets there
+            hold = float(q.get("until", ["0"])[0] or 0) - daemon_time()
+            if hold > 0:
+                self.send(r.head() + r.chunked_body()[:-5])
+                end = time.time() + min(hold, 3600)
+                while time.time() < end and not self.server.stopping:
+                    time.sleep(0.1)
+                self.send(b"0\r\n\r\n")
+                return
         self.send(r.wire())
 
     def live(self, r, mode):
@@ -683,7 +703,7 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         """a create event of C1 on live streams, when asked for"""
         if not self.live_events:
             return None
-        t = time.time_ns()
+        t = time.time_ns() + SKEW * 10**9
         return jdump({"Type": "container", "Action": "create",
                       "status": "create", "id": C1,
                       "Actor": {"ID": C1, "Attributes": {"image": "app:1"}},
@@ -728,6 +748,18 @@ def issue9_apply(a):
             ev[key] = int(opt)
 
 
+def clock_apply(skew):
+    """--clock-skew: every time the daemon shows is on its own clock"""
+    global SKEW
+    SKEW = skew
+    for x in ST.images + ST.containers:
+        x["Created"] += skew
+    for ev in ST.history:
+        for key, unit in (("time", 1), ("timeNano", 10**9)):
+            if key in ev:
+                ev[key] += skew * unit
+
+
 def main():
     ap = argparse.ArgumentParser(description="a fake, hostile dockerd")
     ap.add_argument("--socket", required=True)
@@ -742,8 +774,13 @@ def main():
     ap.add_argument("--live-close", type=float, default=0,
                     help="close sane live streams after this many seconds")
     issue9_args(ap)
+    ap.add_argument("--clock-skew", type=int, default=0,
+                    help="the daemon's clock is this many seconds off the "
+                    "local one (negative: behind); its times, Date headers "
+                    "and history follow it")
     a = ap.parse_args()
     issue9_apply(a)
+    clock_apply(a.clock_skew)
     specs = list(a.rule)
     if a.mode:
         specs.append("%s:%s%s" % (a.on, a.mode, "" if a.times is None

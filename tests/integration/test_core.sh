@@ -315,12 +315,47 @@ s_moved_tag_use() {
 	t_check "moved tag: the old image, untracked use, deleted" gone "$x"
 }
 
+# an image mounted into a container (a Mount of Type "image", API 1.48+)
+# is in use, though the container's Image names another: never deleted,
+# even with --quota 0. The CLI here (20.10's) cannot make such a mount:
+# the API directly.
+s_image_mount() {
+	local a b c api
+	api=$(api_get /version | sed -n 's/.*"ApiVersion":"\([0-9.]*\)".*/\1/p')
+	case $api in
+	1.4[89]|1.[5-9][0-9]) ;;
+	*)	t_pass "image mount: skipped (engine $ENGINE, API $api: image mounts need 1.48)"
+		return ;;
+	esac
+	reset_daemon
+	a=$(make_image imnt-a:1 50); b=$(make_image imnt-b:1 50)
+	c=$(curl -sS --unix-socket "$DC_SOCK" -H 'Content-Type: application/json' \
+	    -d '{"Image":"imnt-a:1","Cmd":["/bin/true"],"HostConfig":{"NetworkMode":"none","Mounts":[{"Type":"image","Source":"imnt-b:1","Target":"/x"}]}}' \
+	    "http://localhost/v$api/containers/create" | sed -n 's/.*"Id":"\([0-9a-f]*\)".*/\1/p')
+	t_check "image mount: container made" test -n "$c"
+	cleaner --once --quota 0 --dry-run -vv > "$W/out" 2> "$W/log"
+	t_eq "image mount: dry run exit 0" 0 $?
+	t_check "image mount: the mounted image would stay" \
+	    lacks "would delete image $b" "$W/out"
+	t_check "image mount: the mount seen" \
+	    grep -q "container $c mounts image $b" "$W/log"
+	cleaner --once --quota 0 -v 2> "$W/log"
+	t_eq "image mount: exit 0" 0 $?
+	t_check "image mount: the mounted image kept" image_exists "$b"
+	t_check "image mount: no delete of it tried" lacks "remove[d]* image $b" "$W/log"
+	t_check "image mount: the container's image kept" image_exists "$a"
+	# once the container is gone, nothing uses b
+	dk rm "$c" >/dev/null
+	cleaner --once --quota 0 -v 2> "$W/log"
+	t_check "image mount: unmounted, then deleted" gone "$b"
+}
+
 # --- run ----------------------------------------------------------------
 start_engine
 for s in ${SCENARIOS:-s_lru_order s_in_use s_mru_kept s_removed_container_use s_multi_tag \
     s_stopped_always_once s_stopped_never s_stopped_onexit_daemon \
     s_event_eviction s_dry_run s_bad_input s_unreachable \
-    s_multi_tag_refused s_moved_tag_use}; do
+    s_multi_tag_refused s_moved_tag_use s_image_mount}; do
 	echo "# $s ($ENGINE)"
 	$s
 done

@@ -15,57 +15,14 @@
 #include "docker.h"
 #include "opts.h"
 #include "keep.h"
-
-static const char *reply;	/* the next connection's reply; NULL: none */
-static size_t rpos;
-
-static ssize_t
-rd(struct conn *c, void *buf, size_t n)
-{
-	size_t k = strlen(reply) - rpos;
-
-	(void)c;
-	if (k > n)
-		k = n;
-	memcpy(buf, reply + rpos, k);
-	rpos += k;
-	return (ssize_t)k;
-}
-
-static ssize_t
-wr(struct conn *c, const void *buf, size_t n)
-{
-	(void)c;
-	(void)buf;
-	return (ssize_t)n;
-}
-
-static int
-open_mem(struct conn *c)
-{
-	if (!reply)
-		return -1;
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-	c->timeout_ms = -1;
-	c->read = rd;
-	c->write = wr;
-	rpos = 0;
-	return 0;
-}
+#include "memd.h"
 
 /* a daemon at a T_TEST target answering r to the next request */
 static void
 daemon_says(const char *r)
 {
-	struct target t;
-
-	memset(&t, 0, sizeof t);
-	t.kind = T_TEST;
-	strcpy(t.text, "test");
-	conn_test_open = open_mem;
-	docker_init(&t);
-	reply = r;
+	memd_init();
+	memd_says(r);
 }
 
 /* the reply status with {"message": text}: Content-Length filled in */

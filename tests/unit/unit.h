@@ -19,4 +19,5 @@ struct unit_test {
 /* each test file defines one table, ended by { NULL, NULL } */
 extern const struct unit_test policy_tests[], http_tests[], jstream_tests[],
     json_tests[], opts_tests[], idtab_tests[], state_tests[],
-    util_tests[], x509_tests[], docker_tests[];
+    util_tests[], x509_tests[], docker_tests[], fixture_tests[],
+    cleaner_tests[];
