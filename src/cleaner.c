@@ -49,26 +49,46 @@ untracked(struct image *im)
 	inv_logged(im);
 }
 
-/* start counting an image: it has a user now; needs its size */
+/* the size of the image ctx names, from the image list */
+static int
+listed_size(void *ctx, const struct image_rec *r)
+{
+	struct image_rec *want = ctx;
+
+	if (id_eq(&r->id, &want->id))
+		want->size = r->size;
+	return 0;
+}
+
+/*
+ * start counting an image: it has a user now; needs its size, the list's
+ * (on the containerd store inspect's counts less: the host's platform
+ * only, unpacked only)
+ */
 static struct image *
 track(const struct id *id)
 {
 	char hex[ID_TEXT];
 	struct image *im = inv_image(id);
-	enum dk r;
+	struct image_rec want;
+	int skipped;
 
 	if (im && (im->flags & IMG_TRACKED))
 		return im;
 	if (!im || im->size < 0) {
-		if ((r = docker_inspect_image(id_image(id, hex), &cl_ii)) !=
-		    DK_DONE) {
-			if (r != DK_GONE)
-				warn("image %s: size unknown; not managed", hex);
+		want.id = *id;
+		want.size = -1;
+		if (docker_images(listed_size, &want, &skipped) != DK_DONE ||
+		    (want.size < 0 && skipped)) {
+			warn("image %s: size unknown; not managed",
+			    id_image(id, hex));
 			return NULL;
 		}
-		if (!im && !(im = inv_image_add(id, cl_ii.size, 1, NULL)))
+		if (want.size < 0)
+			return NULL;	/* not listed: gone */
+		if (!im && !(im = inv_image_add(id, want.size, 1, NULL)))
 			return NULL;
-		im->size = cl_ii.size;
+		im->size = want.size;
 	}
 	inv_track(im);
 	return im;
@@ -320,6 +340,32 @@ fail:
 	return -1;
 }
 
+/*
+ * An image delete event: the image is gone only if the daemon says so.
+ * Podman sends one when an image loses one of its tags, and when it
+ * refuses a removal; the image is still there then, with its uses.
+ */
+static void
+deleted(const struct id *id)
+{
+	char hex[ID_TEXT];
+	struct image_head h;
+	enum dk r;
+
+	if (!inv_image(id))
+		return;
+	if ((r = docker_image_head(id_image(id, hex), &h)) == DK_GONE) {
+		inv_image_del(id);
+	} else if (r == DK_DONE) {
+		dbg("image %s: delete event, but the image is still there",
+		    hex);
+	} else {
+		/* cannot tell: kept, the next full inventory settles it */
+		warn("image %s: delete event, but it cannot be looked up",
+		    hex);
+	}
+}
+
 void
 cl_handle(const struct event *ev)
 {
@@ -342,7 +388,7 @@ cl_handle(const struct event *ev)
 		}
 	} else if (ev->type == EV_IMAGE && ev->has_id) {
 		if (ev->action == A_DELETE) {
-			inv_image_del(&ev->id);
+			deleted(&ev->id);
 		} else if (ev->action == A_ARRIVE) {
 			if ((im = inv_image_add(&ev->id, -1, 0, NULL)))
 				untracked(im);

@@ -240,6 +240,7 @@ docker_negotiate(const char *pin)
 		warn("%s: /_ping answered %d: %s", d->tg.text, d->status, d->msg);
 		return DK_FAILED;
 	}
+	d->podman = d->http.libpod;
 	if (pin) {
 		if (*pin == 'v')
 			pin++;

@@ -96,6 +96,8 @@ header(struct http *h, char *s, size_t n)
 			return -1;
 		}
 		h->chunked = 1;
+	} else if (nl == 18 && strncasecmp(s, "libpod-api-version", 18) == 0) {
+		h->libpod = 1;
 	} else if (nl == 11 && strncasecmp(s, "api-version", 11) == 0) {
 		/* MAJOR.MINOR, nothing else; anything odd is no version */
 		size_t a = strspn(v, "0123456789"), b;
@@ -126,6 +128,7 @@ http_head(struct http *h, struct conn *c, int no_body)
 	h->c = c;
 	h->status = 0;
 	h->api_major = h->api_minor = 0;
+	h->libpod = 0;
 	h->chunked = 0;
 	h->left = -1;
 	h->chunk = 0;

@@ -10,6 +10,7 @@ struct http {
 	struct conn *c;
 	int status;		/* status code of the reply */
 	int api_major, api_minor; /* Api-Version header; 0.0 if absent */
+	int libpod;		/* a Libpod-Api-Version header: Podman */
 	int chunked;
 	long long left;		/* Content-Length bytes left; -1 until close */
 	int st;			/* body decoder state */
