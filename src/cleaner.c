@@ -63,7 +63,7 @@ listed_size(void *ctx, const struct image_rec *r)
 /*
  * start counting an image: it has a user now; needs its size, the list's
  * (on the containerd store inspect's counts less: the host's platform
- * only, unpacked only)
+ * only, unpacked only); inspect's when the list cannot give it
  */
 static struct image *
 track(const struct id *id)
@@ -71,6 +71,7 @@ track(const struct id *id)
 	char hex[ID_TEXT];
 	struct image *im = inv_image(id);
 	struct image_rec want;
+	enum dk r;
 	int skipped;
 
 	if (im && (im->flags & IMG_TRACKED))
@@ -79,13 +80,17 @@ track(const struct id *id)
 		want.id = *id;
 		want.size = -1;
 		if (docker_images(listed_size, &want, &skipped) != DK_DONE ||
-		    (want.size < 0 && skipped)) {
-			warn("image %s: size unknown; not managed",
-			    id_image(id, hex));
-			return NULL;
+		    want.size < 0) {
+			/* not listed, its element unreadable, or no list */
+			r = docker_inspect_image(id_image(id, hex), &cl_ii);
+			if (r != DK_DONE) {
+				if (r != DK_GONE)
+					warn("image %s: size unknown; not "
+					    "managed", hex);
+				return NULL;
+			}
+			want.size = cl_ii.size;
 		}
-		if (want.size < 0)
-			return NULL;	/* not listed: gone */
 		if (!im && !(im = inv_image_add(id, want.size, 1, NULL)))
 			return NULL;
 		im->size = want.size;
