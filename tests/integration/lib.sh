@@ -218,7 +218,7 @@ _dc_engine_env() {
         _DC_DOCKERD=$DC_ENGINE_CACHE/sid/bin/dockerd
         _DC_CONTAINERD=$DC_ENGINE_CACHE/sid/bin/containerd
         _DC_PATH=$DC_ENGINE_CACHE/sid/bin:$_DC_SYS_PATH
-        [ "$1" = sid-containerd ] && _DC_STORE=containerd
+        if [ "$1" = sid-containerd ]; then _DC_STORE=containerd; fi
         ;;
     podman-journald|podman-file)
         _DC_PATH=$_DC_SYS_PATH
