@@ -57,13 +57,31 @@ untracked(struct image *im)
 	inv_logged(im);
 }
 
-/* start counting an image: it has a user now; needs its size */
+/* the size of the image ctx names, from the image list */
+static int
+listed_size(void *ctx, const struct image_rec *r)
+{
+	struct image_rec *want = ctx;
+
+	if (id_eq(&r->id, &want->id))
+		want->size = r->size;
+	return 0;
+}
+
+/*
+ * start counting an image: it has a user now; needs its size: inspect's,
+ * but on the containerd store the list's (inspect's counts less there:
+ * the host's platform only, unpacked only; one listing, so only there),
+ * inspect's when the list cannot give it
+ */
 static struct image *
 track(const struct id *id)
 {
 	char hex[ID_TEXT];
 	struct image *im = inv_image(id);
+	struct image_rec want;
 	enum dk r;
+	int skipped;
 
 	if (im && inv_is_tracked(im))
 		return im;
@@ -74,9 +92,18 @@ track(const struct id *id)
 				warn("image %s: size unknown; not managed", hex);
 			return NULL;
 		}
-		if (!im && !(im = inv_image_add(id, cl_ii.size, 1, NULL)))
+		want.size = cl_ii.size;
+		if (cl_ii.cd_store) {
+			/* the list's size, if the list can give it */
+			want.id = *id;
+			want.size = -1;
+			if (docker_images(listed_size, &want, &skipped) !=
+			    DK_DONE || want.size < 0)
+				want.size = cl_ii.size;
+		}
+		if (!im && !(im = inv_image_add(id, want.size, 1, NULL)))
 			return NULL;
-		im->size = cl_ii.size;
+		im->size = want.size;
 		inv_kept(im, cl_ii.kept);
 		if (!first_pass)	/* not listed: it came since */
 			inv_arrived(im, now_ns());
@@ -456,6 +483,32 @@ cl_forget(void)
 	cl_incomplete = cl_trouble = 0;
 }
 
+/*
+ * An image delete event: the image is gone only if the daemon says so.
+ * Podman sends one when an image loses one of its tags, and when it
+ * refuses a removal; the image is still there then, with its uses.
+ */
+static void
+deleted(const struct id *id)
+{
+	char hex[ID_TEXT];
+	struct image_head h;
+	enum dk r;
+
+	if (!inv_image(id))
+		return;
+	if ((r = docker_image_head(id_image(id, hex), &h)) == DK_GONE) {
+		inv_image_del(id);
+	} else if (r == DK_DONE) {
+		dbg("image %s: delete event, but the image is still there",
+		    hex);
+	} else {
+		/* cannot tell: kept, the next full inventory settles it */
+		warn("image %s: delete event, but it cannot be looked up",
+		    hex);
+	}
+}
+
 void
 cl_handle(const struct event *ev)
 {
@@ -481,7 +534,7 @@ cl_handle(const struct event *ev)
 		}
 	} else if (ev->type == EV_IMAGE && ev->has_id) {
 		if (ev->action == A_DELETE) {
-			inv_image_del(&ev->id);
+			deleted(&ev->id);
 		} else if (ev->action == A_ARRIVE) {
 			if ((im = inv_image_add(&ev->id, -1, 0, NULL))) {
 				inv_arrived(im, ev->time_ns);

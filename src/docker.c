@@ -389,11 +389,38 @@ add_refs(struct json *j, int v, struct image_info *ii, size_t *used)
 	return 0;
 }
 
+/*
+ * Podman and the containerd image store list a digest for each
+ * repository an image has a tag in (that repository @ the image's
+ * digest): not a reference of its own, it goes with the repository's
+ * tags. Left out (tags are refs[0..ntags)), so the tags can go by name
+ * and come back, and the image by ID, as on Docker's own store.
+ */
+static void
+derived_digests(struct image_info *ii, int ntags)
+{
+	size_t n, m;
+	int i, k, o = ntags, kind;
+
+	for (i = ntags; i < ii->nrefs; i++) {
+		n = docker_ref_repo(ii->refs[i], &kind);
+		for (k = 0; k < ntags; k++) {
+			m = docker_ref_repo(ii->refs[k], &kind);
+			if (m == n && memcmp(ii->refs[k], ii->refs[i], n) == 0)
+				break;
+		}
+		if (k == ntags)
+			ii->refs[o++] = ii->refs[i];
+	}
+	ii->nrefs = o;
+}
+
 static int
 img_inspect(struct json *j, void *arg)
 {
 	struct image_info *ii = arg;
 	size_t used = 0;
+	int ntags;
 
 	ii->nrefs = 0;
 	if (get_id(j, 0, "Id", &ii->id) < 0 ||
@@ -401,7 +428,9 @@ img_inspect(struct json *j, void *arg)
 		warn("image inspect: no readable Id or Size");
 		return -1;
 	}
-	if (add_refs(j, json_get(j, 0, "RepoTags"), ii, &used) < 0 ||
+	ntags = add_refs(j, json_get(j, 0, "RepoTags"), ii, &used) < 0 ? -1 :
+	    ii->nrefs;
+	if (ntags < 0 ||
 	    add_refs(j, json_get(j, 0, "RepoDigests"), ii, &used) < 0) {
 		warn("image inspect: references unreadable or more than %d "
 		    "or %d bytes", REFS_MAX, REFS_BYTES);
@@ -410,6 +439,10 @@ img_inspect(struct json *j, void *arg)
 	ii->kept = kept(j, &ii->id, json_get(j, 0, "RepoTags"),
 	    json_get(j, 0, "RepoDigests"),
 	    json_get(j, json_get(j, 0, "Config"), "Labels"));
+	/* the containerd store: its images have a Descriptor (API 1.48+) */
+	ii->cd_store = json_get(j, 0, "Descriptor") >= 0;
+	if (dk.podman || ii->cd_store)
+		derived_digests(ii, ntags);
 	return 0;
 }
 

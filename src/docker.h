@@ -92,7 +92,8 @@ enum dk docker_remove_container(const struct id *cid);
 
 /*
  * /events of containers and images from since (Unix time "S.NNNNNNNNN"),
- * until until (NULL: follow for ever). Two streams can be open at once:
+ * until until (NULL: follow for ever; Podman: to its last event, see
+ * docker_ev.c). Two streams can be open at once:
  * one followed, one bounded. The stream, or NULL (logged).
  */
 struct evstream;

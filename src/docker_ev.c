@@ -57,9 +57,20 @@ docker_events_open(const char *since, const char *until)
 	char path[256];
 	int n;
 
-	n = snprintf(path, sizeof path, "%s/events?since=%s%s%s&filters=%s",
-	    d->prefix, since, until ? "&until=" : "", until ? until : "",
-	    filter_types);
+	/*
+	 * Podman with its events in a file answers nothing with an until in
+	 * the past; stream=false (Podman only: Docker ignores it) ends the
+	 * reply at the last event, on both its backends. The events after
+	 * until are in the live stream too: counting them twice is harmless.
+	 */
+	if (until && d->podman)
+		n = snprintf(path, sizeof path,
+		    "%s/events?since=%s&stream=false&filters=%s", d->prefix,
+		    since, filter_types);
+	else
+		n = snprintf(path, sizeof path,
+		    "%s/events?since=%s%s%s&filters=%s", d->prefix, since,
+		    until ? "&until=" : "", until ? until : "", filter_types);
 	if (n < 0 || (size_t)n >= sizeof path) {
 		warn("request path too long");
 		return NULL;

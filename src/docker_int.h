@@ -12,6 +12,7 @@ struct docker {
 	struct target tg;
 	int api_major, api_minor;	/* negotiated or pinned */
 	char prefix[16];		/* "/v1.41" */
+	int podman;		/* /_ping said Libpod-Api-Version */
 	int status;		/* HTTP status of the last reply; 0: none */
 	char msg[256];		/* sanitised daemon message of the last failure */
 	long long date_ns;	/* the Date of the last /_ping, ns; 0 none */

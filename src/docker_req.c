@@ -351,6 +351,7 @@ docker_negotiate(const char *pin)
 		if (t >= 0 && t < 1500000000LL)
 			d->date_ns = 0;
 	}
+	d->podman = d->http.libpod;
 	if (pin) {
 		if (*pin == 'v')
 			pin++;

@@ -151,6 +151,8 @@ header(struct http *h, char *s, size_t n)
 			h->close = 1;
 	} else if (nl == 4 && strncasecmp(s, "date", 4) == 0) {
 		h->date_s = imf_date(v, vl);
+	} else if (nl == 18 && strncasecmp(s, "libpod-api-version", 18) == 0) {
+		h->libpod = 1;
 	} else if (nl == 11 && strncasecmp(s, "api-version", 11) == 0) {
 		/* MAJOR.MINOR, nothing else; anything odd is no version */
 		size_t a = strspn(v, "0123456789"), b;
@@ -182,6 +184,7 @@ http_head(struct http *h, struct conn *c, int no_body)
 	h->status = 0;
 	h->api_major = h->api_minor = 0;
 	h->date_s = -1;
+	h->libpod = 0;
 	h->chunked = 0;
 	h->close = 1;		/* until a head is read */
 	h->silent = 0;

@@ -12,6 +12,7 @@ struct http {
 	int status;		/* status code of the reply */
 	int api_major, api_minor; /* Api-Version header; 0.0 if absent */
 	long long date_s;	/* Date header, Unix seconds; -1 absent, bad */
+	int libpod;		/* a Libpod-Api-Version header: Podman */
 	int chunked;
 	int close;		/* the connection ends with this reply: HTTP/1.0,
 				   "Connection: close", or a body framed by it */

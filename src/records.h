@@ -44,6 +44,8 @@ struct image_info {
 	struct id id;
 	long long size;
 	int kept;		/* matches a keep rule (keep.h) */
+	int cd_store;		/* has a Descriptor: the containerd image
+				   store (its inspect Size is not the list's) */
 	int nrefs;
 	const char *refs[REFS_MAX];	/* point into buf */
 	char buf[REFS_BYTES];

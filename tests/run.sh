@@ -4,7 +4,11 @@
 # (tests/hostile: a fake dockerd, no engine) and the packaging tests
 # (tests/dist: no daemon). Ends with one line
 # "N passed, N failed" that adds up every part; exit 1 if anything failed.
-# ENGINES="20.10 28.5" by default; set it to run fewer. UNIT names the
+# ENGINES="20.10 sid sid-containerd podman-journald podman-file" by default
+# (tests/integration/lib.sh; "28.5" is an alias of sid); set it to run
+# fewer. Every script runs against 20.10 and sid; the core and resilience
+# scripts against the others. Each script's time is printed ("# time:").
+# A missing engine is a failure. UNIT names the
 # unit-test binary (./build/unit). Set by `make check SANITIZE=1`: SAN_PROG,
 # the program built with sanitizers, and SAN_LOG, where they write their
 # reports (SAN_LOG.PID): each report fails. (The hostile tests build their
@@ -30,11 +34,17 @@ fi
 pass=$((pass + up))
 fail=$((fail + uf))
 
-ENGINES=${ENGINES:-20.10 28.5}
+ENGINES=${ENGINES:-20.10 sid sid-containerd podman-journald podman-file}
 for engine in $ENGINES; do
-	for t in tests/integration/test_*.sh; do
+	case $engine in
+	20.10|sid|28.5) scripts=$(echo tests/integration/test_*.sh) ;;
+	*) scripts="tests/integration/test_core.sh tests/integration/test_resilience.sh" ;;
+	esac
+	for t in $scripts; do
 		echo "# $t $engine"
+		t0=$(date +%s)
 		DC_RESULTS=$results bash "$t" "$engine" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/# part: \1/'
+		echo "# time: $t $engine $(($(date +%s) - t0)) s"
 	done
 done
 # misbehaving daemons: a fake dockerd, once (no engine needed)

@@ -64,7 +64,25 @@ follows() { grep -c "listening for docker events" "$W/daemon.log"; }
 more_follows() { [ "$(follows)" -gt "$1" ]; }
 # lacks PATTERN FILE: FILE has no line matching PATTERN
 lacks() { ! grep -q -- "$1" "$2"; }
-size_of() { dk image inspect -f '{{.Size}}' "$1"; }
+# the Size of image $1 in the image list (what the cleaner counts; inspect's
+# is less on the containerd store)
+size_of() {
+	local id
+	id=$(dk image inspect -f '{{.Id}}' "$1") || return 1
+	api_get /images/json | python3 -c 'import json, sys
+print(next(i["Size"] for i in json.load(sys.stdin) if i["Id"] == sys.argv[1]))' "$id"
+}
+# qual REF: REF as the engine names it in RepoTags (Podman: fully
+# qualified, docker.io/library/m:1)
+qual() {
+	if ! engine_is_podman "$ENGINE"; then
+		echo "$1"
+	elif [[ $1 == */* ]]; then
+		echo "docker.io/$1"
+	else
+		echo "docker.io/library/$1"
+	fi
+}
 gone() { ! image_exists "$1"; }
 ctr_exists() { dk container inspect "$1" >/dev/null 2>&1; }
 ctr_gone() { ! ctr_exists "$1"; }

@@ -20,11 +20,22 @@
 #   (results recorded inside a subshell or pipeline reach only that file,
 #   not this shell's counters).
 #
-# Engines (ENGINE is 20.10 or 28.5):
-#   engine_prepare ENGINE    install/fetch what ENGINE needs; 28.5 is extracted
-#                            from Debian sid's .debs into build/engines/28.5/
-#                            (cached); on failure prints one reason line, rc 1
-#   dockerd_start ENGINE     start a private containerd + dockerd in a new
+# Engines (ENGINE is one of):
+#   20.10            Debian 12's docker.io
+#   sid (alias 28.5) the newest docker.io of Debian sid, not pinned (28.5 in
+#                    2026; 29 once sid has it), extracted from sid's .debs
+#                    into $DC_ENGINE_CACHE/sid/ (cached)
+#   sid-containerd   that dockerd with the containerd image store
+#                    (features.containerd-snapshotter, storage driver native)
+#   podman-journald  Debian 12's Podman 4.3, `podman system service` (its
+#                    Docker-compatible API), events in journald: a private
+#                    systemd-journald in a private mount namespace
+#   podman-file      the same with its events in a file
+#   engine_prepare ENGINE    install/fetch what ENGINE needs; on failure
+#                            prints one reason line, rc 1
+#   engine_is_podman [ENGINE]  rc 0 if ENGINE (default DC_ENGINE) is Podman
+#   dockerd_start ENGINE     start a private containerd + dockerd (Podman:
+#                            `podman system service`) in a new
 #                            DC_TMP=/tmp/dcXXXXXX; exports DC_TMP, DC_SOCK,
 #                            DC_ENGINE, DOCKER_HOST; waits for /_ping (60 s)
 #   dockerd_restart          stop both daemons, keep DC_TMP (data root), start
@@ -184,24 +195,38 @@ _dc_dockerd_version() {
         sed -n 's/^Docker version \([0-9][0-9.]*\).*/\1/p'
 }
 
+# the engines lib.sh knows, for messages
+_DC_ENGINES="20.10, sid (28.5), sid-containerd, podman-journald, podman-file"
+
+engine_is_podman() {
+    case ${1:-${DC_ENGINE:-}} in podman-*) return 0 ;; esac
+    return 1
+}
+
 # _dc_engine_env ENGINE: set _DC_DOCKERD, _DC_CONTAINERD and _DC_PATH (the PATH
-# both daemons run with; containerd's shims and runc are found through it).
+# both daemons run with; containerd's shims and runc are found through it),
+# and _DC_STORE: "containerd" for the containerd image store, else empty.
 _dc_engine_env() {
+    _DC_STORE=
     case $1 in
     20.10)
         _DC_DOCKERD=/usr/sbin/dockerd
         _DC_CONTAINERD=/usr/bin/containerd
         _DC_PATH=$_DC_SYS_PATH
         ;;
-    28.5)
+    sid|28.5|sid-containerd)
         # bin/ holds links to sid's dockerd, containerd and
         # containerd-shim-runc-v2, and runc -> bookworm's /usr/sbin/runc.
-        _DC_DOCKERD=$DC_ENGINE_CACHE/28.5/bin/dockerd
-        _DC_CONTAINERD=$DC_ENGINE_CACHE/28.5/bin/containerd
-        _DC_PATH=$DC_ENGINE_CACHE/28.5/bin:$_DC_SYS_PATH
+        _DC_DOCKERD=$DC_ENGINE_CACHE/sid/bin/dockerd
+        _DC_CONTAINERD=$DC_ENGINE_CACHE/sid/bin/containerd
+        _DC_PATH=$DC_ENGINE_CACHE/sid/bin:$_DC_SYS_PATH
+        if [ "$1" = sid-containerd ]; then _DC_STORE=containerd; fi
+        ;;
+    podman-journald|podman-file)
+        _DC_PATH=$_DC_SYS_PATH
         ;;
     *)
-        _dc_err engine "unknown engine '$1' (want 20.10 or 28.5)"
+        _dc_err engine "unknown engine '$1' (want $_DC_ENGINES)"
         return 2
         ;;
     esac
@@ -214,7 +239,8 @@ _dc_prepare_base() {
         echo "engine_prepare: needs root" >&2
         return 1
     fi
-    _dc_apt_install docker.io runc busybox-static curl ca-certificates || {
+    _dc_apt_install docker.io runc busybox-static curl ca-certificates \
+            util-linux || {
         echo "engine_prepare: required Debian packages could not be installed" >&2
         return 1
     }
@@ -224,9 +250,10 @@ engine_prepare() {
     local engine=${1:-}
     case $engine in
     20.10) _dc_prepare_20_10 ;;
-    28.5) _dc_prepare_28_5 ;;
+    sid|28.5|sid-containerd) _dc_prepare_sid ;;
+    podman-journald|podman-file) _dc_prepare_podman "$engine" ;;
     *)
-        echo "engine_prepare: unknown engine '$engine' (want 20.10 or 28.5)" >&2
+        echo "engine_prepare: unknown engine '$engine' (want $_DC_ENGINES)" >&2
         return 2
         ;;
     esac
@@ -244,30 +271,28 @@ _dc_prepare_20_10() {
     return 1
 }
 
-# _dc_prepare_28_5: reuse build/engines/28.5 if it holds a 28.5.x dockerd,
+# _dc_prepare_sid: reuse $DC_ENGINE_CACHE/sid if it holds a dockerd,
 # otherwise fetch it (under a lock, in case two scripts prepare at once).
-_dc_prepare_28_5() {
-    local dir=$DC_ENGINE_CACHE/28.5
+# Not pinned: whatever sid has when the cache is made (CI starts empty).
+_dc_prepare_sid() {
+    local dir=$DC_ENGINE_CACHE/sid
     _dc_prepare_base || return 1
-    _dc_engine28_ok "$dir" && return 0
+    _dc_enginesid_ok "$dir" && return 0
     mkdir -p "$DC_ENGINE_CACHE" || return 1
     (
         flock 9
-        _dc_engine28_ok "$dir" && exit 0
-        _dc_fetch_28_5 "$dir"
+        _dc_enginesid_ok "$dir" && exit 0
+        _dc_fetch_sid "$dir"
     ) 9>"$DC_ENGINE_CACHE/.lock"
 }
 
-# _dc_engine28_ok DIR: rc 0 if DIR is a usable extracted 28.5 engine.
-_dc_engine28_ok() {
+# _dc_enginesid_ok DIR: rc 0 if DIR is a usable extracted sid engine.
+_dc_enginesid_ok() {
     local v
     [ -x "$1/bin/containerd" ] && [ -x "$1/bin/containerd-shim-runc-v2" ] &&
         [ -x "$1/bin/runc" ] || return 1
     v=$(_dc_dockerd_version "$1/bin/dockerd")
-    case $v in
-    28.5.*) return 0 ;;
-    esac
-    return 1
+    [ -n "$v" ]
 }
 
 # _dc_mirror_deb822 FILE: first main-archive URI in a deb822 .sources file.
@@ -340,18 +365,18 @@ _dc_debian_mirror() {
     return 1
 }
 
-# _dc_fetch_28_5 DIR: download sid's docker.io and containerd with a private,
+# _dc_fetch_sid DIR: download sid's docker.io and containerd with a private,
 # throw-away apt configuration (the system's apt lists, cache and sources are
 # not touched), extract them and build DIR (staged, then moved into place).
-_dc_fetch_28_5() {
+_dc_fetch_sid() {
     local dir=$1 uri work stage rc=0 v deb
     local -a apt_opts
     uri=$(_dc_debian_mirror) || {
-        echo "engine 28.5 unavailable: no Debian archive URI found in the apt sources" >&2
+        echo "engine sid unavailable: no Debian archive URI found in the apt sources" >&2
         return 1
     }
     _dc_apt_install debian-archive-keyring || {
-        echo "engine 28.5 unavailable: debian-archive-keyring not installable" >&2
+        echo "engine sid unavailable: debian-archive-keyring not installable" >&2
         return 1
     }
     work=$(mktemp -d /tmp/dc-sid.XXXXXX) || return 1
@@ -372,42 +397,45 @@ EOF
         -o "Dir::Cache=$work/cache"
         -o "APT::Sandbox::User=root"
     )
-    _dc_log "engine 28.5: downloading docker.io and containerd from sid"
-    if ! apt-get "${apt_opts[@]}" -q --error-on=any update >"$work/apt.log" 2>&1; then
-        echo "engine 28.5 unavailable: apt-get update of sid failed: $(grep -E '^(E|W):' "$work/apt.log" | head -n 1)" >&2
+    _dc_log "engine sid: downloading docker.io and containerd from sid"
+    # a snapshot mirror's sid index may be past its Valid-Until date: not
+    # checked for this one index (its signature still is)
+    if ! apt-get "${apt_opts[@]}" -o Acquire::Check-Valid-Until=false \
+            -q --error-on=any update >"$work/apt.log" 2>&1; then
+        echo "engine sid unavailable: apt-get update of sid failed: $(grep -E '^(E|W):' "$work/apt.log" | head -n 1)" >&2
         rm -rf "$work"
         return 1
     fi
     if ! (cd "$work/debs" && apt-get "${apt_opts[@]}" -q download docker.io/sid containerd/sid) >>"$work/apt.log" 2>&1; then
-        echo "engine 28.5 unavailable: sid's docker.io/containerd could not be downloaded: $(grep -E '^E:' "$work/apt.log" | head -n 1)" >&2
+        echo "engine sid unavailable: sid's docker.io/containerd could not be downloaded: $(grep -E '^E:' "$work/apt.log" | head -n 1)" >&2
         rm -rf "$work"
         return 1
     fi
-    stage=$(mktemp -d "$DC_ENGINE_CACHE/.28.5.XXXXXX") || { rm -rf "$work"; return 1; }
+    stage=$(mktemp -d "$DC_ENGINE_CACHE/.sid.XXXXXX") || { rm -rf "$work"; return 1; }
     for deb in "$work"/debs/*.deb; do
         dpkg -x "$deb" "$stage/root" || rc=1
         basename "$deb" >>"$stage/DEBS"
     done
     rm -rf "$work"
-    if [ "$rc" -ne 0 ] || ! _dc_engine28_links "$stage"; then
-        echo "engine 28.5 unavailable: could not extract sid's packages into $stage" >&2
+    if [ "$rc" -ne 0 ] || ! _dc_enginesid_links "$stage"; then
+        echo "engine sid unavailable: could not extract sid's packages into $stage" >&2
         rm -rf "$stage"
         return 1
     fi
     v=$(_dc_dockerd_version "$stage/bin/dockerd")
-    if ! _dc_engine28_ok "$stage"; then
-        echo "engine 28.5 unavailable: sid provides dockerd '${v:-?}' ($(tr '\n' ' ' <"$stage/DEBS" 2>/dev/null)), not 28.5.x" >&2
+    if ! _dc_enginesid_ok "$stage"; then
+        echo "engine sid unavailable: sid provides dockerd '${v:-?}' ($(tr '\n' ' ' <"$stage/DEBS" 2>/dev/null)), no usable dockerd" >&2
         rm -rf "$stage"
         return 1
     fi
     rm -rf "$dir"
     mv "$stage" "$dir"
-    _dc_log "engine 28.5: dockerd $v cached in $dir"
+    _dc_log "engine sid: dockerd $v cached in $dir"
 }
 
-# _dc_engine28_links DIR: DIR/bin = the binaries the 28.5 daemons run with.
+# _dc_enginesid_links DIR: DIR/bin = the binaries the sid daemons run with.
 # sid's dockerd, containerd and shim; runc stays bookworm's /usr/sbin/runc.
-_dc_engine28_links() {
+_dc_enginesid_links() {
     local b=$1/bin
     mkdir -p "$b" || return 1
     ln -s ../root/usr/sbin/dockerd "$b/dockerd" &&
@@ -502,7 +530,7 @@ _dc_leftover_pids() {
         pid=${f#/proc/}
         pid=${pid%/cmdline}
         case $(cat "/proc/$pid/comm" 2>/dev/null) in
-        dockerd|containerd|containerd-shim*|runc|docker-proxy) ;;
+        dockerd|containerd|containerd-shim*|runc|docker-proxy|podman|conmon) ;;
         *) continue ;;
         esac
         grep -qaF -- "$DC_TMP/" "$f" 2>/dev/null && queue+=("$pid")
@@ -595,7 +623,16 @@ _dc_unmount_all() {
 # state inside DC_TMP. Plugins that would use global paths (CRI, NRI's
 # /var/run/nri socket) are disabled; unknown names are ignored by 1.6.
 _dc_write_configs() {
-    printf '{}\n' >"$DC_TMP/daemon.json"
+    _dc_engine_env "$DC_ENGINE" || return 1
+    if engine_is_podman; then
+        _dc_podman_configs
+        return
+    fi
+    if [ "$_DC_STORE" = containerd ]; then
+        printf '{"features":{"containerd-snapshotter":true}}\n' >"$DC_TMP/daemon.json"
+    else
+        printf '{}\n' >"$DC_TMP/daemon.json"
+    fi
     cat >"$DC_TMP/containerd.toml" <<EOF
 version = 2
 root = "$DC_TMP/data/containerd"
@@ -634,8 +671,11 @@ _dc_ping() {
 
 # _dc_daemons_up: start containerd, then dockerd, wait until /_ping is OK.
 _dc_daemons_up() {
-    local deadline=$((SECONDS + 60)) pid
+    local deadline=$((SECONDS + 60)) pid driver=vfs
     _dc_engine_env "$DC_ENGINE" || return 1
+    engine_is_podman && { _dc_podman_up; return; }
+    # vfs is not a containerd snapshotter; native is its equivalent
+    [ "$_DC_STORE" = containerd ] && driver=native
     mkdir -p "$DC_TMP/data" "$DC_TMP/exec/containerd" "$DC_TMP/tmp"
     _dc_spawn containerd "$_DC_CONTAINERD" --config "$DC_TMP/containerd.toml"
     while [ ! -S "$DC_TMP/exec/containerd/containerd.sock" ]; do
@@ -658,20 +698,26 @@ _dc_daemons_up() {
         -H "unix://$DC_SOCK" \
         --pidfile "$DC_TMP/docker.pid" \
         --containerd "$DC_TMP/exec/containerd/containerd.sock" \
-        --storage-driver vfs \
+        --storage-driver "$driver" \
         --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
         --bridge=none --userland-proxy=false \
         --exec-opt native.cgroupdriver=cgroupfs \
         --cgroup-parent "/${DC_TMP##*/}" \
         ${DC_DOCKERD_EXTRA:-}
     read -r pid <"$DC_TMP/dockerd.pid"
+    _dc_wait_ping dockerd "$pid" "$deadline"
+}
+
+# _dc_wait_ping WHAT PID DEADLINE: wait until /_ping is OK, while PID (the
+# daemon WHAT) lives and until SECONDS reaches DEADLINE
+_dc_wait_ping() {
     until _dc_ping; do
-        if ! _dc_alive "$pid"; then
-            _dc_err dockerd_start "dockerd ($DC_ENGINE) exited during start-up"
+        if ! _dc_alive "$2"; then
+            _dc_err dockerd_start "$1 ($DC_ENGINE) exited during start-up"
             return 1
         fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            _dc_err dockerd_start "dockerd ($DC_ENGINE) did not answer /_ping within 60 s"
+        if [ "$SECONDS" -ge "$3" ]; then
+            _dc_err dockerd_start "$1 ($DC_ENGINE) did not answer /_ping within 60 s"
             return 1
         fi
         sleep 0.2
@@ -697,6 +743,7 @@ _dc_kill_containers() {
 # _dc_daemons_down: dockerd (TERM, 15 s, KILL), then containerd (TERM, 10 s,
 # KILL), then any shim or container process still around.
 _dc_daemons_down() {
+    engine_is_podman && { _dc_podman_down; return; }
     _dc_stop_pidfile "$DC_TMP/dockerd.pid" 15
     _dc_stop_pidfile "$DC_TMP/containerd.pid" 10
     _dc_kill_leftovers
@@ -706,7 +753,7 @@ _dc_daemons_down() {
 # _dc_show_logs: tail of both daemon logs on stderr (after a failed start).
 _dc_show_logs() {
     local n
-    for n in containerd dockerd; do
+    for n in containerd dockerd podman; do
         [ -s "$DC_TMP/$n.log" ] || continue
         printf '# --- last lines of %s.log\n' "$n" >&2
         tail -n 25 "$DC_TMP/$n.log" | sed 's/^/#   /' >&2
@@ -795,7 +842,7 @@ _dc_save_logs() {
     local n
     [ -n "${DC_LOG_DIR:-}" ] || return 0
     mkdir -p "$DC_LOG_DIR" || return 0
-    for n in containerd dockerd; do
+    for n in containerd dockerd podman; do
         [ -f "$DC_TMP/$n.log" ] &&
             cp "$DC_TMP/$n.log" "$DC_LOG_DIR/${DC_ENGINE:-x}-${DC_TMP##*/}-$n.log"
     done
@@ -824,6 +871,133 @@ dockerd_stop() {
     fi
     unset DC_TMP DC_SOCK DC_ENGINE DOCKER_HOST
     return "$rc"
+}
+
+# ---------------------------------------------------------------- podman
+
+# _dc_prepare_podman ENGINE: Debian's podman (4.3 on Debian 12) and, for the
+# journald variant, systemd-journald.
+_dc_prepare_podman() {
+    local -a pk=(podman)
+    _dc_prepare_base || return 1
+    [ "$1" = podman-journald ] && pk+=(systemd)
+    _dc_apt_install "${pk[@]}" || {
+        echo "engine $1 unavailable: ${pk[*]} could not be installed" >&2
+        return 1
+    }
+    if ! podman --version >/dev/null 2>&1; then
+        echo "engine $1 unavailable: podman --version fails" >&2
+        return 1
+    fi
+    if [ "$1" = podman-journald ] && [ ! -x /lib/systemd/systemd-journald ]; then
+        echo "engine $1 unavailable: no /lib/systemd/systemd-journald" >&2
+        return 1
+    fi
+}
+
+# _dc_podman_configs: storage.conf and containers.conf keeping every path in
+# DC_TMP; the ulimits are the machine's hard limits (Podman's default
+# 1048576 needs CAP_SYS_RESOURCE; nproc also at most pid_max); no network, cgroupfs, file locks, runc;
+# events in journald or in DC_TMP/events.log. And podman-ns.sh, what runs
+# in the service's private mount namespace before the service itself.
+_dc_podman_configs() {
+    local logger=file
+    [ "$DC_ENGINE" = podman-journald ] && logger=journald
+    # the service's own nproc limit, where Podman puts it: at most pid_max
+    local np pm
+    np=$(ulimit -Hu)
+    read -r pm </proc/sys/kernel/pid_max
+    [ "$np" = unlimited ] || [ "$np" -gt "$pm" ] && np=$pm
+    mkdir -p "$DC_TMP/root" "$DC_TMP/run" "$DC_TMP/tmp" "$DC_TMP/net"
+    cat >"$DC_TMP/storage.conf" <<EOT
+[storage]
+driver = "vfs"
+runroot = "$DC_TMP/run"
+graphroot = "$DC_TMP/root"
+EOT
+    cat >"$DC_TMP/containers.conf" <<EOT
+[containers]
+default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=$np:$np"]
+netns = "none"
+
+[network]
+network_config_dir = "$DC_TMP/net"
+
+[engine]
+tmp_dir = "$DC_TMP/tmp"
+cgroup_manager = "cgroupfs"
+lock_type = "file"
+runtime = "runc"
+events_logger = "$logger"
+events_logfile_path = "$DC_TMP/events.log"
+EOT
+    # journald: as on a systemd host, with /run (and the persistent
+    # journal) private to the namespace; its pid in DC_TMP/journald.pid
+    cat >"$DC_TMP/podman-ns.sh" <<EOT
+set -e
+if [ "$logger" = journald ]; then
+    mount -t tmpfs tmpfs /run
+    [ ! -d /var/log/journal ] || mount -t tmpfs tmpfs /var/log/journal
+    /lib/systemd/systemd-journald </dev/null >>"$DC_TMP/journald.log" 2>&1 &
+    echo \$! >"$DC_TMP/journald.pid"
+    for i in \$(seq 100); do
+        [ -S /run/systemd/journal/socket ] && break
+        sleep 0.1
+    done
+    [ -S /run/systemd/journal/socket ] || { echo "journald did not start"; exit 1; }
+fi
+exec "\$@"
+EOT
+}
+
+# _dc_podman_up: `podman system service` on DC_SOCK, in a private mount
+# namespace (its mounts, and journald's /run, stay there); waits for /_ping
+_dc_podman_up() {
+    local deadline=$((SECONDS + 60)) pid
+    : >"$DC_TMP/events.log"
+    _dc_spawn podman unshare -m --propagation private \
+        bash "$DC_TMP/podman-ns.sh" \
+        env CONTAINERS_CONF="$DC_TMP/containers.conf" \
+        CONTAINERS_STORAGE_CONF="$DC_TMP/storage.conf" \
+        podman --root "$DC_TMP/root" --runroot "$DC_TMP/run" \
+        --storage-driver vfs system service --time=0 "unix://$DC_SOCK"
+    read -r pid <"$DC_TMP/podman.pid"
+    _dc_wait_ping podman "$pid" "$deadline"
+}
+
+# _dc_podman_down: remove the containers (inside the service's namespace),
+# stop the service, its journald and any conmon left.
+_dc_podman_down() {
+    local pid f c
+    if [ -f "$DC_TMP/podman.pid" ]; then
+        read -r pid <"$DC_TMP/podman.pid" || pid=
+        if [ -n "$pid" ] && _dc_alive "$pid" && _dc_owned "$pid"; then
+            PATH=$_DC_SYS_PATH nsenter -t "$pid" -m env \
+                CONTAINERS_CONF="$DC_TMP/containers.conf" \
+                CONTAINERS_STORAGE_CONF="$DC_TMP/storage.conf" \
+                podman --root "$DC_TMP/root" --runroot "$DC_TMP/run" \
+                --storage-driver vfs rm -f -a -t 0 >/dev/null 2>&1 || true
+        fi
+    fi
+    _dc_stop_pidfile "$DC_TMP/podman.pid" 10
+    if [ -f "$DC_TMP/journald.pid" ]; then
+        read -r pid <"$DC_TMP/journald.pid" || pid=
+        if [ -n "$pid" ] && _dc_alive "$pid" &&
+                [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd-journal ]; then
+            kill -TERM "$pid" 2>/dev/null || true
+            _dc_wait_gone 5 "$pid" || kill -KILL "$pid" 2>/dev/null || true
+        fi
+        rm -f "$DC_TMP/journald.pid"
+    fi
+    for f in "$DC_TMP"/run/*-containers/*/userdata/conmon.pid; do
+        [ -f "$f" ] || continue
+        read -r c <"$f" || continue
+        if [ -n "$c" ] && _dc_alive "$c" &&
+                [ "$(cat "/proc/$c/comm" 2>/dev/null)" = conmon ]; then
+            kill -KILL "$c" 2>/dev/null || true
+        fi
+    done
+    _dc_kill_leftovers
 }
 
 # ---------------------------------------------------------------- docker
@@ -876,6 +1050,8 @@ make_image() {
         dk import ${MAKE_IMAGE_CHANGE:+-c "$MAKE_IMAGE_CHANGE"} - "$ref") ||
         rc=$?
     rm -rf "$pad"
+    # Podman's import says "sha256:ID: sha256:ID"
+    id=${id##* }
     [ "$rc" -eq 0 ] && [ -n "$id" ] || return 1
     printf '%s\n' "$id"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration tests: the cleaner never loses track. Daemon restarts and
 # outages, the state file across cleaner restarts and kill -9, signals.
-# usage: test_resilience.sh ENGINE   (20.10 or 28.5)
+# usage: test_resilience.sh ENGINE   (20.10, sid, ...: see lib.sh)
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cleaner.sh"

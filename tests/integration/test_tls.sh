@@ -2,7 +2,7 @@
 # Integration tests: a remote dockerd over TCP with mutual TLS, started
 # with --tlsverify and certificates made here by openssl: an RSA 4096 set
 # as in Docker's documentation, an EC P-256 set, and bad ones.
-# usage: test_tls.sh ENGINE   (20.10 or 28.5)
+# usage: test_tls.sh ENGINE   (20.10, sid, ...: see lib.sh)
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cleaner.sh"

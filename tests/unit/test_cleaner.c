@@ -223,8 +223,14 @@ seq_images(void)
 	ev = ev_of(EV_IMAGE, A_UNTAG, 'b', "", T0 + 40 * S);
 	cl_handle(&ev);
 	check(strcmp(deleted(0), "bc") == 0);
-	/* B deleted by someone else: gone from the inventory */
+	/* a delete event for B, still there (Podman's, after an untag):
+	   it stays */
 	ev.action = A_DELETE;
+	memd_says(ok("{\"Id\":\"" B "\",\"Created\":\"2026-11-18T07:30:00Z\"}"));
+	cl_handle(&ev);
+	check(strcmp(deleted(0), "bc") == 0);
+	/* B deleted by someone else: the daemon says it is gone (404) */
+	memd_says("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}");
 	cl_handle(&ev);
 	check(strcmp(deleted(0), "c") == 0);
 	/* D pulled: known, not managed until used */
