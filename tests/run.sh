@@ -35,6 +35,9 @@ pass=$((pass + up))
 fail=$((fail + uf))
 
 ENGINES=${ENGINES:-20.10 sid sid-containerd podman-journald podman-file}
+# SAN_ONLY=1 (with SAN_PROG): the sanitizer runs below only, not the plain
+# program's suite (CI runs that on its own, with every engine)
+if [ -z "${SAN_ONLY:-}" ]; then
 for engine in $ENGINES; do
 	case $engine in
 	20.10|sid|28.5) scripts=$(echo tests/integration/test_*.sh) ;;
@@ -70,6 +73,7 @@ if [ -n "${NOTLS:-}" ] && [ -x "$NOTLS" ]; then
 		echo "FAIL - TLS=0 build: tcp:// host: $msg"
 	fi
 fi
+fi	# SAN_ONLY
 # the sanitizer build (make check SANITIZE=1): the core and resilience
 # tests once more, with the program under ASan and UBSan; and the
 # misbehaving-daemon tests against their own ASan/UBSan copy (each
