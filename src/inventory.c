@@ -57,6 +57,7 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 		im->seq = seq++;
 		im->size = size;
 		im->last_used = -1;
+		im->unique = -1;
 		im->flags = tracked ? IMG_TRACKED : 0;
 	}
 	if (isnew)
@@ -198,6 +199,7 @@ inv_facts(struct policy_in *in)
 		p->last_used = im->last_used;
 		p->seq = im->seq;
 		p->tracked = (im->flags & IMG_TRACKED) != 0;
+		p->unique = im->unique;
 	}
 	/* the image table is dense: slot i is in->img[i] */
 	for (i = 0; i < ctrs.count; i++)
@@ -205,6 +207,15 @@ inv_facts(struct policy_in *in)
 		    (im = idtab_get(&images, &c->image)) &&
 		    (size_t)(im - image_slots) < in->n)
 			in->img[im - image_slots].users++;
+}
+
+void
+inv_unique_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < images.count; i++)
+		image_slots[i].unique = -1;
 }
 
 size_t
