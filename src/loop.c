@@ -80,7 +80,7 @@ reload(void)
 	log_level = L_WARN + cur.verbose > L_DEBUG ? L_DEBUG :
 	    L_WARN + cur.verbose;
 	info("configuration reloaded: quota %s",
-	    hsize(hs, sizeof hs, cur.quota));
+	    share_text(hs, sizeof hs, cur.quota));
 }
 
 /*
