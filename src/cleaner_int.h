@@ -31,6 +31,18 @@ int cl_pass(int follow);
 /* cleaner.c: one live event */
 void cl_handle(const struct event *ev);
 
+struct policy_in;
+struct policy_out;
+/*
+ * disk.c: the policy's input (inv_facts, the quota of this moment, the
+ * disk use and free space as --accounting and --min-free say) and its
+ * decision into out; returns out->ndel
+ */
+int cl_decide(struct policy_in *in, struct policy_out *out);
+/* disk.c: a new pass (the images' path is read again); images changed */
+void cl_disk_pass(void);
+void cl_disk_stale(void);
+
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);
 /* evict.c: remove the stopped containers (RemoveStoppedContainers) */

@@ -303,9 +303,11 @@ cl_evict(void)
 {
 	static struct policy_in in;
 	static struct policy_out out;
+	const struct policy_image *im;
 	char hex[ID_TEXT], why[40];
 	long long kept = 0;
 	size_t i;
+	int round = 0, again;
 
 	if (cl_incomplete) {
 		warn("use of some images is unaccounted for: nothing %s "
@@ -313,9 +315,8 @@ cl_evict(void)
 		    cl_set->dry_run ? "would be removed" : "deleted");
 		return;
 	}
-	inv_facts(&in);
-	in.quota = cl_set->quota;
-	policy_decide(&in, &out);
+redecide:
+	cl_decide(&in, &out);
 	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
 	/*
 	 * -v: in a pass over the quota (it deletes, or cannot get under),
@@ -325,10 +326,21 @@ cl_evict(void)
 		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
 			kept += in.img[i].size;
 	for (i = 0; (out.ndel || kept > in.quota) && log_level >= L_INFO &&
-	    i < in.n; i++)
+	    round == 0 && i < in.n; i++)
 		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
 			info("image %s stays: %s", id_image(&in.img[i].id, hex),
 			    policy_why(&out.d[i], why, sizeof why));
-	for (i = 0; i < out.ndel && !stopping; i++)
-		delete_image(&in.img[out.del[i]].id);
+	for (i = 0, again = 0; i < out.ndel && !stopping && !again; i++) {
+		im = &in.img[out.del[i]];
+		delete_image(&im->id);
+		cl_disk_stale();
+		/*
+		 * its shared bytes may be unique to others now: what they
+		 * free is more than planned, so read /system/df again
+		 */
+		again = in.use_disk && im->unique < im->size &&
+		    i + 1 < out.ndel && !cl_set->dry_run;
+	}
+	if (again && ++round < DF_REDECIDE_MAX)
+		goto redecide;
 }
