@@ -35,7 +35,7 @@ static int df_known;		/* the totals below and the inventory's
 				 * unique sizes are up to date */
 static long long layers;	/* LayersSize */
 static long long others;	/* unique bytes of unmanaged images */
-static int said_old;		/* "no /system/df" was logged */
+static int said_missing;	/* "no /system/df" was logged */
 
 void
 cl_disk_pass(void)
@@ -156,10 +156,12 @@ df_read(const struct policy_in *in)
 	others = 0;
 	r = docker_df(df_image, NULL, &layers, &skipped);
 	(void)docker_api(&maj, &min);
-	if (r == DK_REFUSED && maj * 1000 + min < 1025) {
-		if (!said_old++)
-			info("API older than 1.25: no /system/df; the quota "
-			    "counts the sum of image sizes");
+	if (r == DK_GONE || r == DK_REFUSED) {
+		/* missing (an old API, a daemon without it): said once */
+		if (!said_missing++)
+			warn("/system/df: %s; the quota counts the sum of image "
+			    "sizes", maj * 1000 + min < 1025 ? "not before API "
+			    "1.25" : docker_msg());
 		return -1;
 	}
 	if (r != DK_DONE)

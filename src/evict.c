@@ -298,14 +298,35 @@ delete_image(const struct id *id)
 	}
 }
 
+/*
+ * -v: in a pass over the quota (it deletes, or cannot get under), each
+ * image that stays, once, with the policy's reason
+ */
+static void
+why_kept(const struct policy_in *in, const struct policy_out *out)
+{
+	char hex[ID_TEXT], why[40];
+	long long kept = 0;
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
+			kept += in->img[i].size;
+	if (in->use_disk)
+		kept = in->disk;	/* each layer once */
+	for (i = 0; (out->ndel || kept > in->quota) && log_level >= L_INFO &&
+	    i < in->n; i++)
+		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
+			info("image %s stays: %s", id_image(&in->img[i].id, hex),
+			    policy_why(&out->d[i], why, sizeof why));
+}
+
 void
 cl_evict(void)
 {
 	static struct policy_in in;
 	static struct policy_out out;
 	const struct policy_image *im;
-	char hex[ID_TEXT], why[40];
-	long long kept = 0;
 	size_t i;
 	int round = 0, again;
 
@@ -315,32 +336,22 @@ cl_evict(void)
 		    cl_set->dry_run ? "would be removed" : "deleted");
 		return;
 	}
-redecide:
-	cl_decide(&in, &out);
-	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
-	/*
-	 * -v: in a pass over the quota (it deletes, or cannot get under),
-	 * each image that stays, once, with the policy's reason
-	 */
-	for (i = 0; i < in.n; i++)
-		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			kept += in.img[i].size;
-	for (i = 0; (out.ndel || kept > in.quota) && log_level >= L_INFO &&
-	    round == 0 && i < in.n; i++)
-		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			info("image %s stays: %s", id_image(&in.img[i].id, hex),
-			    policy_why(&out.d[i], why, sizeof why));
-	for (i = 0, again = 0; i < out.ndel && !stopping && !again; i++) {
-		im = &in.img[out.del[i]];
-		delete_image(&im->id);
-		cl_disk_stale();
-		/*
-		 * its shared bytes may be unique to others now: what they
-		 * free is more than planned, so read /system/df again
-		 */
-		again = in.use_disk && im->unique < im->size &&
-		    i + 1 < out.ndel && !cl_set->dry_run;
-	}
-	if (again && ++round < DF_REDECIDE_MAX)
-		goto redecide;
+	do {
+		cl_decide(&in, &out);
+		dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
+		if (round == 0)
+			why_kept(&in, &out);
+		for (i = 0, again = 0; i < out.ndel && !stopping && !again;
+		    i++) {
+			im = &in.img[out.del[i]];
+			delete_image(&im->id);
+			cl_disk_stale();
+			/*
+			 * its shared bytes may be unique to others now: what
+			 * they free is more than planned, so decide again
+			 */
+			again = in.use_disk && im->unique < im->size &&
+			    i + 1 < out.ndel && !cl_set->dry_run;
+		}
+	} while (again && ++round < DF_REDECIDE_MAX);
 }

@@ -6,7 +6,8 @@
 # sizes (--accounting sum) deletes one; over the quota on disk, the least
 # recently used go until the disk use fits. Then on a daemon whose data
 # root is a 64 MiB tmpfs: --quota N% and --min-free (a size and a
-# percentage) against what statvfs says. Bad values: exit 2, one line.
+# percentage) against what statvfs says, and a data root hidden from the
+# cleaner (a mount namespace). Bad values: exit 2, one line.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -71,6 +72,20 @@ s_shared() {
 	t_eq "disk: --accounting sum exit 0" 0 "$?" || sed 's/^/#   /' "$W/log"
 	t_eq "disk: the sum deletes the least recently used" \
 	    "a:2 c:1" "$(left a:1 a:2 c:1)"
+}
+
+# no /system/df before API 1.25: the sum, said in one line
+s_old_api() {
+	reset_daemon
+	t_check "disk: images again" shared_images || return 1
+	t_check "disk: uses" uses a:1 a:2 c:1 || return 1
+	DOCKER_API_VERSION=1.24 cleaner --once --quota $((6 * MB)) -v \
+	    > "$W/out" 2> "$W/log"
+	t_eq "disk: API 1.24: exit 0" 0 "$?" || sed 's/^/#   /' "$W/log"
+	t_eq "disk: API 1.24: the sum deletes the least recently used" \
+	    "a:2 c:1" "$(left a:1 a:2 c:1)"
+	t_eq "disk: API 1.24: one line says so" 1 \
+	    "$(grep -c "/system/df: not before API 1.25" "$W/log")"
 }
 
 # over the quota on disk: the oldest go until the disk use fits
@@ -153,6 +168,34 @@ s_min_free() {
 	    --state-file "" --once --dry-run
 }
 
+# the cleaner in a mount namespace where DC_TMP, and so the data root, is
+# hidden under an empty tmpfs (the socket bound elsewhere first)
+unmeasured() {
+	mkdir -p "$W/sock" && : > "$W/sock/s" &&
+	    unshare -m sh -c 'mount --bind "$1" "$2" && mount -t tmpfs none "$3" &&
+		shift 3 && exec "$@"' sh "$DC_SOCK" "$W/sock/s" "$DC_TMP" \
+	    "$DC" --host "unix://$W/sock/s" --config "$W/empty.json" \
+	    --state-file "" --once -v "$@"
+}
+
+# a path that cannot be measured: logged, nothing deleted for that
+# measure, --once exits 1
+s_unmeasured() {
+	reset_daemon
+	t_check "fs: three images" three || return 1
+	unmeasured --quota 1% > "$W/out" 2> "$W/log"
+	t_eq "unmeasured: --quota 1%: exit 1" 1 "$?" || sed 's/^/#   /' "$W/log"
+	t_eq "unmeasured: nothing deleted" "p:1 p:2 p:3" "$(pleft)"
+	t_check "unmeasured: the path is logged" \
+	    grep -q "$DC_TMP/data: cannot measure its filesystem" "$W/log"
+	# the other measure still counts: the quota in bytes deletes
+	unmeasured --quota $((2 * $(size_of p:1) + 1)) --min-free 99% \
+	    > "$W/out" 2> "$W/log"
+	t_eq "unmeasured: --min-free: exit 1" 1 "$?" || sed 's/^/#   /' "$W/log"
+	t_eq "unmeasured: the quota in bytes still deletes the oldest" \
+	    "p:2 p:3" "$(pleft)"
+}
+
 # bad values: one line naming the value, exit 2, nothing contacted
 bad() {
 	local want=$1 rc
@@ -202,9 +245,11 @@ except OSError:
 
 start_engine
 s_shared
+s_old_api
 s_lru
 s_percent
 s_min_free
+s_unmeasured
 s_bad
 dockerd_stop
 t_summary
