@@ -140,16 +140,28 @@ df_image(void *ctx, const struct df_image *r)
 	return 0;
 }
 
+/* managed images of in without a unique size */
+static size_t
+unknown(const struct policy_in *in)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < in->n; i++)
+		n += in->img[i].tracked && in->img[i].size >= 0 &&
+		    in->img[i].unique < 0;
+	return n;
+}
+
 /*
- * Read /system/df into the inventory's unique sizes and the totals. 0, or
- * -1 (one line logged): the sum of sizes for this decision.
+ * Read /system/df into the inventory's unique sizes and the totals, and
+ * in (inv_facts again). 0, or -1 (one line logged): the sum of sizes for
+ * this decision.
  */
 static int
-df_read(const struct policy_in *in)
+df_read(struct policy_in *in)
 {
 	const char *why = NULL;
-	int skipped, n = 0, maj, min;
-	size_t i;
+	int skipped, maj, min;
 	enum dk r;
 
 	inv_unique_clear();
@@ -170,13 +182,9 @@ df_read(const struct policy_in *in)
 		why = "images without sizes";
 	else if (layers < 0)
 		why = "no LayersSize";
-	for (i = 0; !why && i < in->n; i++)
-		if (in->img[i].tracked && in->img[i].size >= 0 &&
-		    (!inv_image(&in->img[i].id) ||
-		    inv_image(&in->img[i].id)->unique < 0))
-			n++;
-	if (n)
-		why = "images missing";
+	inv_facts(in);		/* with the unique sizes */
+	if (!why && unknown(in))
+		why = "managed images missing";
 	if (why) {
 		warn("/system/df: %s; the quota counts the sum of image sizes "
 		    "in this pass", why);
@@ -215,11 +223,13 @@ cl_decide(struct policy_in *in, struct policy_out *out)
 		if (in->img[i].tracked && in->img[i].size >= 0)
 			sum = sum > LLONG_MAX - in->img[i].size ? LLONG_MAX :
 			    sum + in->img[i].size;
+	/* an image managed since /system/df was read: read it again */
+	if (df_known && unknown(in))
+		df_known = 0;
 	/* the sum is never below the disk use: under the quota, enough */
 	if (cl_set->accounting == ACC_DISK &&
 	    (sum > in->quota || in->short_free > 0) &&
 	    (df_known || df_read(in) == 0)) {
-		inv_facts(in);		/* with the unique sizes */
 		in->use_disk = 1;
 		in->disk = layers - others;
 		dbg("on disk: %lld bytes (%lld of unmanaged images), summed: "

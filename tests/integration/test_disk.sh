@@ -112,6 +112,33 @@ s_lru() {
 	    "$(grep -c "GET /v[0-9.]*/system/df" "$W/log")"
 }
 
+# daemon mode: an image that arrives after /system/df was read, then is
+# used (managed from then on, no image event): /system/df is read again,
+# not the old reply taken without it
+s_daemon_tracked() {
+	local n
+	reset_daemon
+	t_check "daemon: images" shared_images || return 1
+	t_check "daemon: uses" uses a:1 a:2 c:1 || return 1
+	start_cleaner --quota $((6 * MB)) || { t_fail "daemon: start"; return 1; }
+	t_eq "daemon: the disk use fits: all stay" "a:1 a:2 c:1" \
+	    "$(left a:1 a:2 c:1)"
+	make_image d:1 100 >/dev/null
+	n=$(decisions)
+	use_image c:1
+	wait_for "a decision" 20 more_decisions "$n"
+	t_eq "daemon: d:1 unmanaged, the rest fits" "a:1 a:2 c:1 d:1" \
+	    "$(left a:1 a:2 c:1 d:1)"
+	# d:1 used: managed, the newest; 7.3 MiB on disk: a:1 and a:2 go
+	n=$(decisions)
+	use_image d:1
+	wait_for "a decision" 20 more_decisions "$n"
+	wait_for "a:2 deleted" 20 gone a:2
+	t_eq "daemon: d:1 counted once managed" "c:1 d:1" \
+	    "$(left a:1 a:2 c:1 d:1)"
+	stop_cleaner
+}
+
 # the data root's filesystem: size and free space, bytes
 fs_size() { stat -f -c '%b %S' "$DC_TMP/data" | awk '{ print $1 * $2 }'; }
 fs_free() { stat -f -c '%a %S' "$DC_TMP/data" | awk '{ print $1 * $2 }'; }
@@ -246,6 +273,7 @@ except OSError:
 start_engine
 s_shared
 s_old_api
+s_daemon_tracked
 s_lru
 s_percent
 s_min_free
