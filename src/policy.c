@@ -128,6 +128,15 @@ over_quota(const struct policy_in *in, struct policy_out *out, size_t n,
 	}
 }
 
+/* what deleting im frees by the estimate in use, added to freed */
+static long long
+frees(long long freed, const struct policy_image *im, int disk)
+{
+	long long b = disk ? im->unique : im->size;
+
+	return freed > LLONG_MAX - b ? LLONG_MAX : freed + b;
+}
+
 /*
  * --min-free: more of the candidates del[0..n), oldest first, until what
  * the deletions free (unique bytes with the disk estimate, else sizes,
@@ -137,21 +146,17 @@ static void
 short_of_free(const struct policy_in *in, struct policy_out *out, size_t n,
     int disk)
 {
-	const struct policy_image *im;
 	long long freed = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		im = &in->img[out->del[i]];
+	for (i = 0; i < n; i++)
 		if (out->d[out->del[i]].why == R_DELETE)
-			freed += disk ? im->unique : im->size;
-	}
+			freed = frees(freed, &in->img[out->del[i]], disk);
 	for (i = 0; i < n && freed < in->short_free; i++) {
-		im = &in->img[out->del[i]];
 		if (out->d[out->del[i]].why == R_DELETE)
 			continue;
 		out->d[out->del[i]].why = R_DELETE;
-		freed += disk ? im->unique : im->size;
+		freed = frees(freed, &in->img[out->del[i]], disk);
 	}
 }
 

@@ -680,11 +680,30 @@ min_free(void)
 	return 0;
 }
 
+/* --min-free: huge sizes freed do not wrap the count */
+static int
+min_free_no_overflow(void)
+{
+	pin.n = 0;
+	fact(&pin, 0x7fffffffffffffffLL, 1, 0);
+	fact(&pin, 0x7fffffffffffffffLL, 2, 0);
+	fact(&pin, 1, 3, 0);
+	fact(&pin, 1, 4, 0);
+	pin.use_disk = 0;
+	pin.quota = 0x7fffffffffffffffLL;
+	pin.short_free = 0x7fffffffffffffffLL;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 0 && pout.del[1] == 1);
+	pin.short_free = 0;
+	return 0;
+}
+
 const struct unit_test policy_tests[] = {
 	UNIT(disk_fits),
 	UNIT(disk_lru_until_fits),
 	UNIT(disk_fallbacks),
 	UNIT(min_free),
+	UNIT(min_free_no_overflow),
 	UNIT(sorted_order),
 	UNIT(last_use_is_max),
 	UNIT(has_and_del),
