@@ -23,7 +23,7 @@ B = build
 PROG = docker-cleaner
 
 # every module but main.c: the unit tests link these too
-LIB = cleaner conn docker docker_ev docker_req evict http id idtab \
+LIB = cleaner conn disk docker docker_ev docker_req evict http id idtab \
 	inventory json jstream log loop optab optab_usage opts parse \
 	policy state util x509 keep
 HDR = $(wildcard src/*.h)

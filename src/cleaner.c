@@ -415,6 +415,7 @@ cl_pass(int follow)
 	if (follow && !(cl_live = docker_events_open(since, NULL)))
 		return -1;
 	cl_incomplete = 0;
+	cl_disk_pass();
 	inv_dropped();		/* what follows counts this pass's own */
 	inv_unlist();
 	if (docker_images(list_image, NULL, &skipped) != DK_DONE)
@@ -533,6 +534,7 @@ cl_handle(const struct event *ev)
 			break;
 		}
 	} else if (ev->type == EV_IMAGE && ev->has_id) {
+		cl_disk_stale();	/* the layers may have changed */
 		if (ev->action == A_DELETE) {
 			deleted(&ev->id);
 		} else if (ev->action == A_ARRIVE) {

@@ -58,6 +58,24 @@ void cl_catch_up(void);
 /* cleaner.c, for tests: forget earlier passes (the next is a first one) */
 void cl_forget(void);
 
+struct policy_in;
+struct policy_out;
+/*
+ * disk.c: the policy's input (inv_facts, the quota of this moment, the
+ * disk use and free space as --accounting and --min-free say) and its
+ * decision into out; returns out->ndel
+ */
+int cl_decide(struct policy_in *in, struct policy_out *out);
+/*
+ * evict.c: the decision as the eviction makes it: cl_decide, and with a
+ * grace period the arrival of the would-be-deleted read and decided
+ * again (a few rounds). What a report shows must come from here.
+ */
+void cl_decision(struct policy_in *in, struct policy_out *out);
+/* disk.c: a new pass (the images' path is read again); images changed */
+void cl_disk_pass(void);
+void cl_disk_stale(void);
+
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);
 /* evict.c: remove the stopped containers (RemoveStoppedContainers) */

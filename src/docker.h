@@ -70,6 +70,25 @@ enum dk docker_images(int (*cb)(void *, const struct image_rec *),
 enum dk docker_containers(int (*cb)(void *, const struct ctr_rec *),
     void *ctx, int *skipped);
 
+/*
+ * The disk use of the images, each layer once: GET /system/df?type=image
+ * (API 1.42+; before, down to 1.25, plain /system/df, which sizes the
+ * containers and volumes too: heavier for the daemon). The reply is read
+ * as it comes, an image at a time. cb gets each image that could be read
+ * (its Size and SharedSize are >= 0); those that could not are counted in
+ * *skipped; *layers gets LayersSize, -1 when absent. DK_DONE when the
+ * whole reply was read; DK_REFUSED below API 1.25 or on a refusal;
+ * DK_FAILED otherwise (logged).
+ */
+enum dk docker_df(int (*cb)(void *, const struct df_image *), void *ctx,
+    long long *layers, int *skipped);
+/*
+ * GET /info: DockerRootDir into root (n bytes); *containerd 1 when the
+ * images are in the containerd image store (DriverStatus names a
+ * containerd snapshotter). DK_DONE, or a failure (logged).
+ */
+enum dk docker_root(char *root, size_t n, int *containerd);
+
 /* the container's image (r->image, r->has_image) and image mounts */
 enum dk docker_inspect_container(const struct id *cid, struct ctr_rec *r);
 enum dk docker_inspect_image(const char *ref, struct image_info *ii);

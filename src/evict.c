@@ -363,50 +363,72 @@ young_until(const struct policy_in *in, const struct policy_out *out)
 	return end;
 }
 
-int cl_busy, cl_again;
-
-/* one decision and its deletions; cl_evict's */
+/*
+ * -v: in a pass over the quota (it deletes, or cannot get under), each
+ * image that stays, once, with the policy's reason
+ */
 static void
-evict_once(void)
+why_kept(const struct policy_in *in, const struct policy_out *out)
 {
-	static struct policy_in in;
-	static struct policy_out out;
 	char hex[ID_TEXT], why[40];
 	long long kept = 0;
-	struct image *im;
 	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
+			kept += in->img[i].size;
+	if (in->use_disk)
+		kept = in->disk;	/* each layer once */
+	for (i = 0; (out->ndel || kept > in->quota) && log_level >= L_INFO &&
+	    i < in->n; i++)
+		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
+			info("image %s stays: %s", id_image(&in->img[i].id, hex),
+			    policy_why(&out->d[i], why, sizeof why));
+}
+
+/* the decision as the eviction and the report make it */
+void
+cl_decision(struct policy_in *in, struct policy_out *out)
+{
 	int round;
 
-	inv_facts(&in);
-	in.quota = cl_set->quota;
-	in.min_age = cl_set->min_age_ms * 1000000LL;
-	in.now = now_ns();
-	policy_decide(&in, &out);
+	cl_decide(in, out);
 	/* the would-be-deleted may have arrived lately: read, decide again */
-	for (round = 0; in.min_age > 0 && round < ARRIVAL_ROUNDS &&
-	    arrivals(&in, &out) > 0; round++)
-		policy_decide(&in, &out);
+	for (round = 0; in->min_age > 0 && round < ARRIVAL_ROUNDS &&
+	    arrivals(in, out) > 0; round++)
+		policy_decide(in, out);
+}
+
+int cl_busy, cl_again;
+static struct policy_in in;
+static struct policy_out out;
+
+/*
+ * One decision and its deletions (cl_evict's); first: the first of the
+ * eviction (-v says why each image stays). 1 when a deletion freed
+ * shared bytes, so that what is left frees more than planned: decide
+ * again; else 0.
+ */
+static int
+evict_once(int first)
+{
+	char hex[ID_TEXT];
+	const struct policy_image *p;
+	struct image *im;
+	size_t i;
+
+	cl_decision(&in, &out);
 	cl_young_until = young_until(&in, &out);
 	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
-	/*
-	 * -v: in a pass over the quota (it deletes, or cannot get under),
-	 * each image that stays, once, with the policy's reason
-	 */
-	for (i = 0; i < in.n; i++)
-		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			kept += in.img[i].size;
-	for (i = 0; (out.ndel || kept > in.quota) && log_level >= L_INFO &&
-	    i < in.n; i++)
-		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			info("image %s stays: %s", id_image(&in.img[i].id, hex),
-			    policy_why(&out.d[i], why, sizeof why));
+	if (first)
+		why_kept(&in, &out);
 	/*
 	 * Between deletions, the live events that came meanwhile: an image
 	 * used since the decision is not deleted now but decided again, and
 	 * a use unaccounted for stops the deletions.
 	 */
 	for (i = 0; i < out.ndel && !stopping && !cl_incomplete; i++) {
-		const struct policy_image *p = &in.img[out.del[i]];
+		p = &in.img[out.del[i]];
 		im = inv_image(&p->id);
 		if (in.min_age > 0 && im && !(im->flags & IMG_HEAD)) {
 			/* more rounds than ARRIVAL_ROUNDS: the next pass */
@@ -421,13 +443,24 @@ evict_once(void)
 			continue;
 		}
 		delete_image(&p->id);
+		cl_disk_stale();
 		cl_catch_up();
+		/*
+		 * its shared bytes may be unique to others now: what they
+		 * free is more than planned, so decide again
+		 */
+		if (in.use_disk && p->unique < p->size && i + 1 < out.ndel &&
+		    !cl_set->dry_run)
+			return 1;
 	}
+	return 0;
 }
 
 void
 cl_evict(void)
 {
+	int round = 0, first = 1, disk_again;
+
 	if (cl_busy) {
 		cl_again = 1;	/* after the deletions under way */
 		return;
@@ -442,7 +475,9 @@ cl_evict(void)
 	cl_busy = 1;
 	do {
 		cl_again = 0;
-		evict_once();
-	} while (cl_again && !stopping && !cl_incomplete);
+		disk_again = evict_once(first);
+		first = 0;
+	} while (!stopping && !cl_incomplete && (cl_again ||
+	    (disk_again && ++round < DF_REDECIDE_MAX)));
 	cl_busy = 0;
 }

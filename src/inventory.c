@@ -68,6 +68,7 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 		im->size = size;
 		im->last_used = -1;
 		im->arrived = -1;
+		im->unique = -1;
 		im->flags = tracked ? IMG_TRACKED : 0;
 	}
 	if (isnew)
@@ -272,6 +273,7 @@ inv_facts(struct policy_in *in)
 		p->tracked = (im->flags & IMG_TRACKED) != 0;
 		p->kept = (im->flags & IMG_KEPT) != 0;
 		p->arrived = im->arrived;
+		p->unique = im->unique;
 	}
 	/* the image table is dense: slot i is in->img[i] */
 	for (i = 0; i < ctrs.count; i++)
@@ -284,6 +286,15 @@ inv_facts(struct policy_in *in)
 		if ((im = idtab_get(&images, &mounts[i].image)) &&
 		    (size_t)(im - image_slots) < in->n)
 			in->img[im - image_slots].users++;
+}
+
+void
+inv_unique_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < images.count; i++)
+		image_slots[i].unique = -1;
 }
 
 size_t

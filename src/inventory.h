@@ -22,6 +22,7 @@ struct image {
 	long long size;		/* bytes; -1 unknown */
 	long long last_used;	/* ns since the epoch; -1 never */
 	long long arrived;	/* ns since the epoch; -1 unknown */
+	long long unique;	/* bytes only it uses (/system/df); -1 unknown */
 };
 
 struct container {
@@ -61,6 +62,8 @@ void inv_unlist(void);
  */
 int inv_next_used(size_t *cursor, struct id *id, long long *t);
 void inv_drop_unlisted(void);
+/* every image's unique size unknown (-1): before /system/df is read */
+void inv_unique_clear(void);
 
 struct container *inv_ctr(const struct id *id);
 /* the container (its image and state set), made if new; NULL when full */

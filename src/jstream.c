@@ -15,7 +15,11 @@ enum {
 	S_COMMA,	/* JS_ARRAY: after a value: ',' or ']' */
 	S_VALUE,	/* inside a value */
 	S_PRIM,		/* inside a primitive (number, true, false, null) */
-	S_CLOSED	/* JS_ARRAY: after ']' */
+	S_CLOSED,	/* JS_ARRAY, JS_OBJECT: after the last ']' or '}' */
+	S_OOPEN,	/* JS_OBJECT: before '{' */
+	S_KEY,		/* JS_OBJECT: before a key (or '}') */
+	S_COLON,	/* JS_OBJECT: after a key: ':' */
+	S_OCOMMA	/* JS_OBJECT: after a member: ',' or '}' */
 };
 
 void
@@ -26,7 +30,8 @@ jstream_init(struct jstream *s, int mode, char *win, size_t cap,
 	s->win = win;
 	s->cap = cap;
 	s->mode = mode;
-	s->state = mode == JS_ARRAY ? S_OPEN : S_BETWEEN;
+	s->state = mode == JS_ARRAY ? S_OPEN : mode == JS_OBJECT ? S_OOPEN :
+	    S_BETWEEN;
 	s->read = read;
 	s->ctx = ctx;
 }
@@ -85,8 +90,34 @@ done(struct jstream *s, const char **p, size_t *n)
 	*n = s->pos - s->start;
 	s->start = s->pos;
 	s->skipping = 0;
-	s->state = s->mode == JS_ARRAY ? S_COMMA : S_BETWEEN;
+	if (s->mode == JS_OBJECT && !s->inner)
+		s->state = s->key ? S_COLON : S_OCOMMA;
+	else
+		s->state = s->mode == JS_SEQ ? S_BETWEEN : S_COMMA;
+	s->key = 0;
 	return skipped ? JS_SKIP : JS_VALUE;
+}
+
+int
+jstream_enter(struct jstream *s)
+{
+	if (s->mode != JS_OBJECT || s->inner || s->state != S_COLON)
+		return -1;
+	s->enter = 1;
+	return 0;
+}
+
+/* an array closed: the end of the stream, or of an entered array */
+static int
+closed(struct jstream *s)
+{
+	if (!s->inner) {
+		s->state = S_CLOSED;
+		return 0;
+	}
+	s->inner = 0;
+	s->state = S_OCOMMA;
+	return 1;
 }
 
 int
@@ -126,9 +157,9 @@ jstream_next(struct jstream *s, const char **p, size_t *n)
 				break;
 			if (c == ',')
 				s->state = S_BETWEEN;
-			else if (c == ']')
-				s->state = S_CLOSED;
-			else
+			else if (c == ']' && closed(s))
+				return JS_END;	/* of the entered array */
+			else if (c != ']')
 				goto bad;
 			break;
 		case S_CLOSED:
@@ -136,15 +167,62 @@ jstream_next(struct jstream *s, const char **p, size_t *n)
 			if (!space(c))
 				goto bad;
 			break;
+		case S_OOPEN:
+			s->pos++;
+			if (space(c))
+				break;
+			if (c != '{')
+				goto bad;
+			s->state = S_KEY;
+			break;
+		case S_OCOMMA:
+		case S_KEY:
+			s->pos++;
+			if (space(c))
+				break;
+			if (c == '}') {
+				s->state = S_CLOSED;
+				break;
+			}
+			if (s->state == S_OCOMMA) {
+				if (c != ',')
+					goto bad;
+				s->state = S_KEY;
+				break;
+			}
+			if (c != '"')
+				goto bad;
+			s->start = s->pos - 1;
+			s->instr = 1;
+			s->esc = 0;
+			s->depth = 0;
+			s->key = 1;
+			s->state = S_VALUE;
+			break;
+		case S_COLON:
+			s->pos++;
+			if (space(c))
+				break;
+			if (c != ':')
+				goto bad;
+			if (s->enter) {
+				s->enter = 0;
+				s->inner = 1;
+				s->state = S_OPEN;
+			} else {
+				s->state = S_BETWEEN;
+			}
+			break;
 		case S_BETWEEN:
 			if (space(c)) {
 				s->pos++;
 				break;
 			}
-			if (c == ']' && s->mode == JS_ARRAY) {
+			if (c == ']' && (s->mode == JS_ARRAY || s->inner)) {
 				/* "[]"; a trailing ",]" is let through too */
 				s->pos++;
-				s->state = S_CLOSED;
+				if (closed(s))
+					return JS_END;
 				break;
 			}
 			s->start = s->pos++;

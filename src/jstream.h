@@ -3,10 +3,14 @@
  * The framer: cuts a JSON byte stream into complete values, one at a time,
  * in a fixed window, so that each can be parsed on its own. Two shapes:
  * JS_ARRAY, the elements of one top-level array (/images/json), and JS_SEQ,
- * a sequence of top-level values (the NDJSON of /events, or one object).
- * The window and the source belong to the caller.
+ * a sequence of top-level values (the NDJSON of /events, or one object),
+ * and JS_OBJECT, the members of one top-level object as key, value, key,
+ * value..., where the value of a key can be entered when it is an array
+ * (the Images of /system/df): its elements come one at a time, then
+ * JS_END, then the next key. The window and the source belong to the
+ * caller.
  */
-enum { JS_ARRAY, JS_SEQ };
+enum { JS_ARRAY, JS_SEQ, JS_OBJECT };
 
 /* the byte source: >0 bytes, 0 at the end, -1 on error */
 typedef ssize_t (*js_reader)(void *ctx, void *buf, size_t n);
@@ -18,6 +22,9 @@ struct jstream {
 	size_t pos;		/* next byte to scan */
 	size_t start;		/* start of the value being framed */
 	int mode, state, depth, instr, esc, skipping, eof;
+	int key;		/* JS_OBJECT: the value framed is a key */
+	int enter;		/* JS_OBJECT: jstream_enter() was called */
+	int inner;		/* JS_OBJECT: inside an entered array */
 	js_reader read;
 	void *ctx;
 };
@@ -32,3 +39,9 @@ void jstream_init(struct jstream *s, int mode, char *win, size_t cap,
  */
 enum { JS_ERR = -1, JS_END = 0, JS_VALUE = 1, JS_SKIP = 2 };
 int jstream_next(struct jstream *s, const char **p, size_t *n);
+/*
+ * JS_OBJECT, right after a key: its value must be an array, whose
+ * elements the next calls give, then JS_END (anything else: JS_ERR).
+ * 0, or -1 when not right after a key.
+ */
+int jstream_enter(struct jstream *s);

@@ -85,7 +85,7 @@ reload(void)
 	cur = fresh;
 	log_level = verbose_level(cur.verbose);
 	info("configuration reloaded: quota %s",
-	    hsize(hs, sizeof hs, cur.quota));
+	    share_text(hs, sizeof hs, cur.quota));
 }
 
 /*

@@ -91,7 +91,7 @@ main(int argc, char **argv)
 		    "authenticated (use --tlsverify)", tg.text);
 	}
 	info("quota %s, remove stopped containers: %s%s",
-	    hsize(hs, sizeof hs, s.quota),
+	    share_text(hs, sizeof hs, s.quota),
 	    s.rsc == RSC_NEVER ? "never" : s.rsc == RSC_ONEXIT ? "onexit" :
 	    "always", s.dry_run ? ", dry run" : "");
 	r = cleaner_run(&s, &tg, reload);

@@ -146,8 +146,8 @@ flag_value(const struct opt *o, void *f, const char *s, char *err,
 	switch (o->kind) {
 	case OPT_SIZE:
 	case OPT_DURATION:
-		if ((o->kind == OPT_SIZE ? parse_size(s, &v, &w) :
-		    parse_duration(s, &v, &w)) < 0) {
+		if ((o->kind == OPT_SIZE ? parse_share(s, o->flags &
+		    OPT_PERCENT, &v, &w) : parse_duration(s, &v, &w)) < 0) {
 			snprintf(why, sizeof why, "%s", w);
 			goto bad;
 		}
@@ -391,8 +391,8 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 			    "m, h or d)");
 			goto bad;
 		}
-		if ((o->kind == OPT_SIZE ? parse_size(v, &q, &w) :
-		    parse_duration(v, &q, &w)) < 0) {
+		if ((o->kind == OPT_SIZE ? parse_share(v, o->flags &
+		    OPT_PERCENT, &q, &w) : parse_duration(v, &q, &w)) < 0) {
 			snprintf(why, sizeof why, "%s", o->kind == OPT_SIZE ? w :
 			    "not a duration (a number with ms, s, m, h or d)");
 			goto bad;

@@ -18,7 +18,8 @@ enum opt_kind {
 	OPT_LIST,	/* struct opt_list: a repeatable flag; a JSON array */
 };
 
-enum { OPT_EMPTY = 1 };		/* struct opt's flags */
+/* struct opt's flags; OPT_PERCENT: an OPT_SIZE may be "20%" (-20) */
+enum { OPT_EMPTY = 1, OPT_PERCENT = 2 };
 
 /* a list's values (OPT_LIST): defined in opts.h, for struct settings */
 struct opt_list;
@@ -33,7 +34,7 @@ struct opt {
 	const char *help;	/* lines; the first may follow the flag */
 	const char *const *names;	/* OPT_ENUM: the values, NULL-ended */
 	int max;		/* OPT_COUNT: the highest value of the key */
-	int flags;		/* OPT_EMPTY */
+	int flags;		/* OPT_EMPTY, OPT_PERCENT */
 	/*
 	 * optional, on a parsed value before it is stored (a long long, an
 	 * int, or the text of a string or of one list item): 0, or -1 with

@@ -26,6 +26,7 @@
 _Static_assert(RESYNC_MIN_MS >= 1, "0 is never; the minimum is above it");
 
 static const char *const modes[] = { "never", "onexit", "always", NULL };
+static const char *const accountings[] = { "disk", "sum", NULL };
 
 /* a resync interval other than 0 (never) under the minimum: a tight loop */
 static int
@@ -49,8 +50,17 @@ static const struct opt rows[] = {
 	{ .flag = "--config", .kind = OPT_PATH, AT(config), .arg = "FILE",
 	  .help = "JSON config file (default " DEFAULT_CONFIG ")" },
 	{ .flag = "--quota", .key = "Quota", .kind = OPT_SIZE, AT(quota),
-	  .arg = "SIZE", .help = "space for images: bytes, or K/M/G/T "
-	  "(1024-based) (1G)" },
+	  .flags = OPT_PERCENT, .arg = "SIZE", .help = "space for images: "
+	  "bytes, or K/M/G/T (1024-based) (1G),\nor N% of the filesystem "
+	  "holding them (local daemon)" },
+	{ .flag = "--accounting", .key = "Accounting", .kind = OPT_ENUM,
+	  AT(accounting), .names = accountings, .arg = "HOW",
+	  .help = "disk: the quota counts each layer once (/system/df);\n"
+	  "sum: the sum of the images' sizes (disk)" },
+	{ .flag = "--min-free", .key = "MinFree", .kind = OPT_SIZE,
+	  AT(min_free), .flags = OPT_PERCENT, .arg = "SIZE",
+	  .help = "also delete while the filesystem of the images has less\n"
+	  "free space: a size or N% (local daemon; 0: off) (0)" },
 	{ .flag = "--remove-stopped-containers",
 	  .key = "RemoveStoppedContainers", .kind = OPT_ENUM, AT(rsc),
 	  .names = modes, .arg = "MODE", .help = "never; onexit: when a "
@@ -245,6 +255,21 @@ tls_paths(struct settings *s, char *err, size_t errsz)
 	return 0;
 }
 
+/* a share of the images' filesystem needs it visible: a local daemon */
+static int
+local_check(const struct settings *s, char *err, size_t errsz)
+{
+	long long v = s->quota < 0 ? s->quota : s->min_free;
+
+	if ((s->quota >= 0 && !s->min_free) || strncmp(s->host, "tcp://", 6))
+		return 0;
+	snprintf(err, errsz, "%s '%lld%s': the images' filesystem is measured "
+	    "here, so the daemon must be local (unix://), not %.100s",
+	    s->quota < 0 ? "quota" : "min-free", v < 0 ? -v : v,
+	    v < 0 ? "%" : " bytes", s->host);
+	return -1;
+}
+
 /* s from the defaults, the config file, the command line kept, the env */
 static int
 settings_make(struct settings *s, int strict, char *err, size_t errsz)
@@ -265,7 +290,8 @@ settings_make(struct settings *s, int strict, char *err, size_t errsz)
 	if (r == 1)
 		s->config[0] = '\0';
 	opt_merge(&tab, s, &flags, given);
-	if (host_of(s, err, errsz) < 0 || tls_paths(s, err, errsz) < 0)
+	if (host_of(s, err, errsz) < 0 || local_check(s, err, errsz) < 0 ||
+	    tls_paths(s, err, errsz) < 0)
 		return -1;
 	env = getenv("DOCKER_TLS_VERIFY");
 	s->tls = s->tls || (env && *env) || s->tls_explicit;

@@ -7,6 +7,7 @@
  * daemon URL is kept as text (the cleaner's caller parses it).
  */
 enum { RSC_NEVER, RSC_ONEXIT, RSC_ALWAYS };
+enum { ACC_DISK, ACC_SUM };	/* --accounting: what the quota measures */
 
 #define DEFAULT_CONFIG "/etc/arvados/docker-cleaner/docker-cleaner.json"
 #define DEFAULT_HOST "unix:///var/run/docker.sock"
@@ -23,7 +24,9 @@ struct opt_list {
 
 struct settings {
 	char config[PATH_LEN];	/* the config file read, or "" */
-	long long quota;	/* bytes */
+	long long quota;	/* bytes; -P: P% of the images' filesystem */
+	int accounting;		/* ACC_*: each layer once, or sizes summed */
+	long long min_free;	/* bytes, or -P (P%), to keep free; 0 none */
 	int rsc;		/* RemoveStoppedContainers: RSC_* */
 	int verbose;		/* 0: errors and warnings; 1 info; 2 debug */
 	int once, dry_run;
@@ -64,6 +67,13 @@ const char *settings_no_config(const struct settings *s);
  * (parse.c)
  */
 int parse_size(const char *str, long long *out, const char **why);
+/*
+ * A size, or with pct a share of a filesystem too: "20%" (a whole number
+ * from 1 to 100) gives -20. 0, or -1 with the problem in why. (parse.c)
+ */
+int parse_share(const char *str, int pct, long long *out, const char **why);
+/* v of parse_share as text: "20% of the images' filesystem", or a size */
+const char *share_text(char *out, size_t n, long long v);
 /*
  * "90s", "5m", "1h", "1d", "500ms", "300" (seconds): 0, or -1 with why set.
  * (parse.c)

@@ -5,10 +5,12 @@
  */
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bounds.h"
 #include "opts.h"
+#include "util.h"
 
 int
 parse_size(const char *str, long long *out, const char **why)
@@ -82,6 +84,37 @@ big:
 bad:
 	*why = "not a size (a number with an optional K, M, G or T suffix)";
 	return -1;
+}
+
+int
+parse_share(const char *str, int pct, long long *out, const char **why)
+{
+	size_t n = strlen(str), i;
+	long long v = 0;
+
+	if (!pct || n == 0 || str[n - 1] != '%')
+		return parse_size(str, out, why);
+	for (i = 0; i + 1 < n; i++) {
+		if (str[i] < '0' || str[i] > '9' || v > 100)
+			break;
+		v = v * 10 + (str[i] - '0');
+	}
+	if (i + 1 < n || n == 1 || v < 1 || v > 100) {
+		*why = "not a percentage (a whole number from 1 to 100, then %)";
+		return -1;
+	}
+	*out = -v;
+	return 0;
+}
+
+const char *
+share_text(char *out, size_t n, long long v)
+{
+	if (v < 0)
+		snprintf(out, n, "%lld%% of the images' filesystem", -v);
+	else
+		hsize(out, n, v);
+	return out;
 }
 
 int

@@ -112,6 +112,67 @@ policy_add(struct policy_in *in)
 	return im;
 }
 
+/*
+ * Mark for deletion the candidates del[0..n) (least recently used first)
+ * that the quota does not leave room for: with the disk estimate, the
+ * oldest until it fits; else the reference's rule, which keeps from the
+ * newest each one that still fits in what is left.
+ */
+static void
+over_quota(const struct policy_in *in, struct policy_out *out, size_t n,
+    long long est, long long left, int disk)
+{
+	const struct policy_image *im;
+	size_t i;
+
+	if (disk) {
+		for (i = 0; i < n && est > in->quota; i++) {
+			out->d[out->del[i]].why = R_DELETE;
+			est -= in->img[out->del[i]].unique;
+		}
+		return;
+	}
+	for (i = n; i-- > 0;) {
+		im = &in->img[out->del[i]];
+		if (im->size <= left)
+			left -= im->size;
+		else
+			out->d[out->del[i]].why = R_DELETE;
+	}
+}
+
+/* what deleting im frees by the estimate in use, added to freed */
+static long long
+frees(long long freed, const struct policy_image *im, int disk)
+{
+	long long b = disk ? im->unique : im->size;
+
+	return freed > LLONG_MAX - b ? LLONG_MAX : freed + b;
+}
+
+/*
+ * --min-free: more of the candidates del[0..n), oldest first, until what
+ * the deletions free (unique bytes with the disk estimate, else sizes,
+ * which never count less than is freed) covers in->short_free
+ */
+static void
+short_of_free(const struct policy_in *in, struct policy_out *out, size_t n,
+    int disk)
+{
+	long long freed = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (out->d[out->del[i]].why == R_DELETE)
+			freed = frees(freed, &in->img[out->del[i]], disk);
+	for (i = 0; i < n && freed < in->short_free; i++) {
+		if (out->d[out->del[i]].why == R_DELETE)
+			continue;
+		out->d[out->del[i]].why = R_DELETE;
+		freed = frees(freed, &in->img[out->del[i]], disk);
+	}
+}
+
 size_t
 policy_decide(const struct policy_in *in, struct policy_out *out)
 {
@@ -119,7 +180,7 @@ policy_decide(const struct policy_in *in, struct policy_out *out)
 	struct decision *d;
 	long long total = 0, left = in->quota;
 	size_t i, j, nrest = 0, mru = 0, in_use = 0;
-	int over = 0;
+	int over = 0, disk = in->use_disk && in->disk >= 0;
 
 	out->ndel = out->managed = 0;
 	for (i = 0; i < in->n; i++) {
@@ -148,20 +209,29 @@ policy_decide(const struct policy_in *in, struct policy_out *out)
 		out->d[mru].why = R_MOST_RECENT;
 		left = take(left, in->img[mru].size);
 	}
-	if (!over && total <= in->quota)
+	/* a candidate of unknown unique size: the sum rule */
+	for (i = 0; i < in->n && disk; i++)
+		if (out->d[i].why == R_FITS && (in->img[i].unique < 0 ||
+		    in->img[i].unique > in->img[i].size))
+			disk = 0;
+	/* the sum is never below the disk use: the lower one is the truer */
+	if (disk && (over || in->disk < total)) {
+		total = in->disk;
+		over = 0;
+	} else {
+		disk = 0;
+	}
+	if (!over && total <= in->quota && in->short_free <= 0)
 		return 0;	/* all fits: no need to sort anything */
-	/* the rest, least recently used first, then fit from the newest */
+	/* the rest, least recently used first */
 	for (i = 0, nrest = 0; i < in->n; i++)
 		if (out->d[i].why == R_FITS)
 			out->del[nrest++] = (unsigned)i;
 	msort(in->img, out->del, out->tmp, nrest);
-	for (i = nrest; i-- > 0;) {
-		im = &in->img[out->del[i]];
-		if (im->size <= left)
-			left -= im->size;
-		else
-			out->d[out->del[i]].why = R_DELETE;
-	}
+	if (over || total > in->quota)
+		over_quota(in, out, nrest, total, left, disk);
+	if (in->short_free > 0)
+		short_of_free(in, out, nrest, disk);
 	for (i = 0, j = 0; i < nrest; i++)
 		if (out->d[out->del[i]].why == R_DELETE)
 			out->del[j++] = out->del[i];

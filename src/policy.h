@@ -12,6 +12,14 @@
  * recently used one of the rest; then, most recently used first,
  * keep each image that still fits in the quota; delete the rest, least
  * recently used first. Ties in last use go by order of discovery.
+ *
+ * Issue 11: with use_disk, the quota compares with the bytes the managed
+ * images take on disk, each layer once (disk, from /system/df), when that
+ * is below the sum of their sizes: then, the same images pinned, the rest
+ * go least recently used first until the estimate fits, each deletion
+ * taking its unique bytes off it. With short_free (--min-free), more go,
+ * least recently used first, until what their deletion frees (unique
+ * bytes, else sizes) covers it.
  */
 enum reason {
 	R_UNMANAGED,	/* size unknown or not tracked: kept, not counted */
@@ -32,12 +40,18 @@ struct policy_image {		/* the facts of one image */
 	unsigned char tracked;	/* counts against the quota (size known) */
 	unsigned char kept;	/* matches a keep rule */
 	long long arrived;	/* the clock of last_used; -1 unknown */
+	long long unique;	/* bytes freed by deleting it alone (its size
+				 * less what other images share); -1 unknown */
 };
 
 struct policy_in {
 	long long quota;	/* bytes */
 	long long min_age;	/* grace period, the clock's unit; 0 none */
 	long long now;		/* the clock's now (read with min_age) */
+	int use_disk;		/* 1: disk is known (0: the sum of sizes) */
+	long long disk;		/* bytes the managed images take on disk,
+				 * each layer once */
+	long long short_free;	/* bytes to free for --min-free; 0 none */
 	size_t n;		/* images in img: 0 to refill; raised by
 				 * policy_add() only */
 	struct policy_image img[IMAGE_MAX];

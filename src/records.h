@@ -57,3 +57,10 @@ struct image_head {
 	long long created_ns;	/* Created, ns since 1970; -1 unset/unreadable */
 	long long tagged_ns;	/* Metadata.LastTagTime; -1 unset/unreadable */
 };
+
+/* an image of /system/df: Size and SharedSize, bytes (-1 unknown) */
+struct df_image {
+	struct id id;
+	long long size;
+	long long shared;	/* of size, bytes other images use too */
+};

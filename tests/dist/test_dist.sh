@@ -88,7 +88,8 @@ s_man() {
 	t_eq "man: every option it documents is in --help" "" "$missing"
 	missing=""
 	for f in Quota RemoveStoppedContainers Verbose StateFile ResyncInterval \
-	    Host TLSVerify TLSCACert TLSCert TLSKey KeepImages KeepLabels MinAge; do
+	    Host TLSVerify TLSCACert TLSCert TLSKey KeepImages KeepLabels MinAge \
+	    Accounting MinFree; do
 		grep -q "^\.It .*\b$f\b" "$man" || missing="$missing $f"
 		"$ROOT/docker-cleaner" --help | grep -q "$f" ||
 		    missing="$missing $f(--help)"

@@ -13,6 +13,8 @@
 #                                        without until: kept open, quiet
 #   GET  /v1.41/images/REF/json          image inspect (by ID or tag)
 #   GET  /v1.41/containers/ID/json       container inspect
+#   GET  /v1.41/system/df                the images above, no layer shared
+#                                        (SharedSize 0), and LayersSize
 #   DELETE /v1.41/images/REF             untag, or delete by ID (409 when a
 #                                        container uses it or it has other
 #                                        references, as dockerd does)
@@ -111,7 +113,7 @@ NOW = int(time.time())
 # "idinspect": only the image inspects by ID (the cleaner's, before each
 # deletion); "inspect": all of them (also by name, in the history replay)
 ENDPOINTS = ("ping", "images", "containers", "events", "live", "inspect",
-             "idinspect", "ctrinspect", "delete", "rmctr", "all")
+             "idinspect", "ctrinspect", "delete", "rmctr", "df", "all")
 MODES = ("sane", "long-headers", "chunk-endless", "chunk-ext-endless",
          "chunk-overflow", "huge-element", "endless-element", "deep-nesting", "bad-utf8",
          "nul-head", "nul-body", "truncated", "truncated-chunk",
@@ -293,6 +295,24 @@ def list_images(mode):
     return Reply(200, jdump(items) + b"\n")
 
 
+def disk_usage(mode):
+    """/system/df: the images (no layer shared) inside an object"""
+    with ST.lock:
+        items = [{"Id": im["Id"], "ParentId": "", "Size": im["Size"],
+                  "SharedSize": 0, "VirtualSize": im["Size"],
+                  "Created": im["Created"], "Containers": 0,
+                  "Labels": None, "RepoTags": im["RepoTags"] or None,
+                  "RepoDigests": im["RepoDigests"] or None}
+                 for im in ST.images]
+        total = sum(im["Size"] for im in ST.images)
+    if mode in ("huge-element", "deep-nesting", "bad-utf8", "nul-body"):
+        arr = with_element(items, element_for("images", mode)).rstrip()
+    else:
+        arr = jdump(items)
+    return Reply(200, b'{"LayersSize":%d,"Images":%s,"Containers":[],'
+                 b'"Volumes":[],"BuildCache":null}\n' % (total, arr))
+
+
 def list_containers(mode):
     with ST.lock:
         items = [dict(c, Command="/bin/sh", Ports=[], Labels={},
@@ -439,6 +459,8 @@ def classify(method, path):
         return "images", None, q
     if method == "GET" and p == "/containers/json":
         return "containers", None, q
+    if method == "GET" and p == "/system/df":
+        return "df", None, q
     if method == "GET" and p == "/events":
         return ("events" if "until" in q else "live"), None, q
     if method == "GET" and p.startswith("/images/") and p.endswith("/json"):
@@ -471,6 +493,8 @@ def sane_reply(endpoint, rest, q, mode):
         return list_images(mode)
     if endpoint == "containers":
         return list_containers(mode)
+    if endpoint == "df":
+        return disk_usage(mode)
     if endpoint == "events":
         return events(mode, q)
     if endpoint == "inspect":

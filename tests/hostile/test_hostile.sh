@@ -582,6 +582,18 @@ for m in long-headers truncated-head; do
 	once rmctr $m "$FAILED_DELETE_RC" keepB 1 5
 done
 once rmctr silent "$FAILED_DELETE_RC" keepB 1 6
+# /system/df (issue 11; asked since the sum is over --quota 0): broken,
+# the pass counts the sum of sizes with one warning, so it deletes what
+# the sum says and never more. No reply: a failed request, exit 1; a 200
+# whose body cannot be read, or images without sizes: exit 0
+for m in long-headers truncated-head nul-head close; do
+	once df $m 1 full 1 5
+done
+once df silent 1 full 1 6
+for m in chunk-overflow truncated truncated-chunk truncated-eof huge-element \
+    deep-nesting bad-utf8 nul-body; do
+	once df $m 0 full 1 5
+done
 
 # ---------------------------------------------------------------- daemon checks
 d_check silent retry nodel calm

@@ -38,6 +38,9 @@
 #                            `podman system service`) in a new
 #                            DC_TMP=/tmp/dcXXXXXX; exports DC_TMP, DC_SOCK,
 #                            DC_ENGINE, DOCKER_HOST; waits for /_ping (60 s)
+#                            DC_DATA_TMPFS=SIZE (optional): the data root is
+#                            a tmpfs of SIZE (mount -o size=SIZE), for tests
+#                            of the filesystem's size and free space
 #   dockerd_restart          stop both daemons, keep DC_TMP (data root), start
 #                            them again on the same socket; images and
 #                            containers survive, running containers end up
@@ -803,6 +806,14 @@ dockerd_start() {
     DC_ENGINE=$engine
     DOCKER_HOST=unix://$DC_SOCK
     export DC_TMP DC_SOCK DC_ENGINE DOCKER_HOST
+    if [ -n "${DC_DATA_TMPFS:-}" ]; then
+        mkdir -p "$DC_TMP/data" &&
+            mount -t tmpfs -o "size=$DC_DATA_TMPFS" tmpfs "$DC_TMP/data" || {
+            _dc_err dockerd_start "cannot mount a tmpfs of $DC_DATA_TMPFS on $DC_TMP/data"
+            dockerd_stop
+            return 1
+        }
+    fi
     _dc_write_configs
     if ! _dc_daemons_up; then
         _dc_show_logs

@@ -260,8 +260,152 @@ keep_facts(void)
 	return 0;
 }
 #undef H
+/* issue 11: GET /system/df of 20.10 (API 1.41), recorded: a:1 and a:2
+ * imported from one 3 MB layer tar, c:1 alone */
+static const char df_body[] =
+    "{\"LayersSize\":5230384,\"Images\":[{\"Containers\":0,\"Created\":"
+    "1795980740,\"Id\":\"sha256:31971eaa312790596fe98d93557b6f53b487f4b"
+    "875a85e1717a1a4aeb3de971f\",\"Labels\":null,\"ParentId\":\"\",\"Re"
+    "poDigests\":null,\"RepoTags\":[\"c:1\"],\"SharedSize\":0,\"Size\":"
+    "2084656,\"VirtualSize\":2084656},{\"Containers\":0,\"Created\":179"
+    "5980738,\"Id\":\"sha256:447008a1e5a8b11635a71277fdd8a7a51dd6cd65ea"
+    "0509af77f0fa9bb7f0e658\",\"Labels\":null,\"ParentId\":\"\",\"RepoD"
+    "igests\":null,\"RepoTags\":[\"a:2\"],\"SharedSize\":3145728,\"Size"
+    "\":3145728,\"VirtualSize\":3145728},{\"Containers\":0,\"Created\":"
+    "1795980737,\"Id\":\"sha256:5b70e9f6062bd07fd802d290b94be7fbd715035"
+    "07e444532b10a00a136888035\",\"Labels\":null,\"ParentId\":\"\",\"Re"
+    "poDigests\":null,\"RepoTags\":[\"a:1\"],\"SharedSize\":3145728,\"S"
+    "ize\":3145728,\"VirtualSize\":3145728}],\"Containers\":[],\"Volume"
+    "s\":[],\"BuildCache\":null,\"BuilderSize\":0}";
+
+static char dfbuf[8192];
+static int ndf;
+static struct df_image dfs[4];
+
+static int
+df_cb(void *ctx, const struct df_image *r)
+{
+	(void)ctx;
+	if (ndf < 4)
+		dfs[ndf] = *r;
+	ndf++;
+	return 0;
+}
+
+/* a daemon pinned to API pin, then answering body (status 200) */
+static void
+daemon_api(const char *pin, const char *body)
+{
+	daemon_says("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+	docker_negotiate(pin);
+	snprintf(dfbuf, sizeof dfbuf, "HTTP/1.1 200 OK\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\n\r\n%s",
+	    strlen(body), body);
+	memd_says(dfbuf);
+	ndf = 0;
+}
+
+static int
+df_recorded(void)
+{
+	char hex[ID_TEXT];
+	long long layers;
+	int skipped;
+
+	daemon_api("1.41", df_body);
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_DONE);
+	check(layers == 5230384 && skipped == 0 && ndf == 3);
+	check(strcmp(id_hex(&dfs[0].id, hex), "31971eaa312790596fe98d93557b6f"
+	    "53b487f4b875a85e1717a1a4aeb3de971f") == 0);
+	check(dfs[0].size == 2084656 && dfs[0].shared == 0);
+	check(dfs[1].size == 3145728 && dfs[1].shared == 3145728);
+	check(dfs[2].size == 3145728 && dfs[2].shared == 3145728);
+	/* LayersSize after the images, and the members of 1.52 around */
+	daemon_api("1.52", "{\"ImageUsage\":{\"TotalSize\":9},\"Images\":"
+	    "[{\"Id\":\"sha256:31971eaa312790596fe98d93557b6f53b487f4b875a85e1"
+	    "717a1a4aeb3de971f\",\"Size\":5,\"SharedSize\":2}],"
+	    "\"LayersSize\":77,\"Containers\":null}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_DONE);
+	check(layers == 77 && ndf == 1 && dfs[0].size == 5 &&
+	    dfs[0].shared == 2);
+	return 0;
+}
+
+static int
+df_incomplete(void)
+{
+	long long layers;
+	int skipped;
+
+	/* an image without SharedSize (or -1, or above Size): skipped */
+	daemon_api("1.41", "{\"LayersSize\":1,\"Images\":[{\"Id\":\"sha256:"
+	    "31971eaa312790596fe98d93557b6f53b487f4b875a85e1717a1a4aeb3de971f\","
+	    "\"Size\":5},{\"Id\":\"sha256:31971eaa312790596fe98d93557b6f53b4"
+	    "87f4b875a85e1717a1a4aeb3de971f\",\"Size\":5,\"SharedSize\":-1},"
+	    "{\"Id\":\"sha256:31971eaa312790596fe98d93557b6f53b487f4b875a85e17"
+	    "17a1a4aeb3de971f\",\"Size\":5,\"SharedSize\":6},{\"Id\":\"x\","
+	    "\"Size\":5,\"SharedSize\":0}]}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_DONE);
+	check(layers == 1 && skipped == 4 && ndf == 0);
+	/* no LayersSize, or an unreadable one */
+	daemon_api("1.41", "{\"Images\":[]}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_DONE &&
+	    layers == -1);
+	daemon_api("1.41", "{\"LayersSize\":\"9\",\"Images\":[]}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_DONE &&
+	    layers == -1);
+	/* cut short, or no object */
+	daemon_api("1.41", "{\"LayersSize\":9,\"Images\":[{}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_UNREADABLE);
+	daemon_api("1.41", "[]");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_UNREADABLE);
+	daemon_api("1.41", "{\"Images\":{}}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_UNREADABLE);
+	/* below API 1.25: not asked */
+	daemon_api("1.24", "{\"LayersSize\":9,\"Images\":[]}");
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_REFUSED &&
+	    layers == -1);
+	check(memd_left() == 1);	/* its reply was not asked for */
+	/* a refusal */
+	daemon_says("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+	docker_negotiate("1.41");
+	memd_says(answer(dfbuf, sizeof dfbuf, "500 Internal Server Error", "x"));
+	check(docker_df(df_cb, NULL, &layers, &skipped) == DK_FAILED);
+	return 0;
+}
+
+static int
+info_root(void)
+{
+	char root[64];
+	int cd;
+
+	daemon_api("1.41", "{\"ID\":\"x\",\"Driver\":\"overlay2\","
+	    "\"DriverStatus\":[[\"Backing Filesystem\",\"extfs\"]],"
+	    "\"DockerRootDir\":\"/var/lib/docker\",\"Plugins\":{}}");
+	check(docker_root(root, sizeof root, &cd) == DK_DONE);
+	check(strcmp(root, "/var/lib/docker") == 0 && cd == 0);
+	/* the containerd image store */
+	daemon_api("1.51", "{\"DockerRootDir\":\"/d\",\"Driver\":"
+	    "\"overlayfs\",\"DriverStatus\":[[\"driver-type\","
+	    "\"io.containerd.snapshotter.v1\"]]}");
+	check(docker_root(root, sizeof root, &cd) == DK_DONE);
+	check(strcmp(root, "/d") == 0 && cd == 1);
+	/* missing, relative, too long */
+	daemon_api("1.41", "{\"Driver\":\"vfs\"}");
+	check(docker_root(root, sizeof root, &cd) == DK_UNREADABLE);
+	daemon_api("1.41", "{\"DockerRootDir\":\"var\"}");
+	check(docker_root(root, sizeof root, &cd) == DK_UNREADABLE);
+	daemon_api("1.41", "{\"DockerRootDir\":\"/0123456789012345678901234"
+	    "56789012345678901234567890123456789012345678901234567890\"}");
+	check(docker_root(root, sizeof root, &cd) == DK_UNREADABLE);
+	return 0;
+}
 
 const struct unit_test docker_tests[] = {
+	UNIT(df_recorded),
+	UNIT(df_incomplete),
+	UNIT(info_root),
 	UNIT(outcome_done),
 	UNIT(outcome_gone),
 	UNIT(outcome_conflict),

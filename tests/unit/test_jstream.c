@@ -23,6 +23,8 @@ struct feed {
 static char win[65536];
 static char outa[65536], outb[65536];
 static char big[65536];
+/* JS_OBJECT: the key (with its quotes) whose array value is entered */
+static const char *enter_key;
 
 static ssize_t
 feed_read(void *ctx, void *buf, size_t n)
@@ -65,7 +67,7 @@ frame(char *out, int mode, const char *s, size_t len, size_t cap,
 	struct feed f = { s, len, 0, sizes, nsizes, 0, fail };
 	const char *p;
 	size_t n, o = 0, cap_out = sizeof outa, calls;
-	int r;
+	int r, inside = 0;
 
 	out[0] = '\0';
 	jstream_init(&js, mode, win, cap, feed_read, &f);
@@ -78,11 +80,24 @@ frame(char *out, int mode, const char *s, size_t len, size_t cap,
 				put(out, &o, cap_out, "<outside>", 9);
 			else
 				put(out, &o, cap_out, p, n);
+			if (enter_key && n == strlen(enter_key) &&
+			    memcmp(p, enter_key, n) == 0 && !inside) {
+				if (jstream_enter(&js) < 0)
+					put(out, &o, cap_out, "<noenter>", 9);
+				else
+					inside = 1;
+				put(out, &o, cap_out, "<in>", 4);
+			}
 			continue;
 		case JS_SKIP:
 			put(out, &o, cap_out, "<skip>", 6);
 			continue;
 		case JS_END:
+			if (inside) {
+				put(out, &o, cap_out, "<out>", 5);
+				inside = 0;
+				continue;
+			}
 			put(out, &o, cap_out, "<end>", 5);
 			/* the end stays the end */
 			if (jstream_next(&js, &p, &n) != JS_END)
@@ -345,7 +360,101 @@ deep(void)
 	return 0;
 }
 
+#define OBJ(lit, want) framed(JS_OBJECT, lit, sizeof lit - 1, sizeof win, want)
+
+/* JS_OBJECT: members as key|value, the Images array entered */
+static int
+object_members(void)
+{
+	enter_key = "\"Images\"";
+	check(OBJ("{}", "<end>"));
+	check(OBJ(" { } \n", "<end>"));
+	check(OBJ("{\"a\":1}", "\"a\"|1|<end>"));
+	check(OBJ("{\"LayersSize\": 42 ,\"x\" :{\"y\":[1]},\"s\":\"}\\\"\"}",
+	    "\"LayersSize\"|42|\"x\"|{\"y\":[1]}|\"s\"|\"}\\\"\"|<end>"));
+	/* the entered array: its elements, then the members after it */
+	check(OBJ("{\"Images\":[{\"Id\":\"a\"},{\"Id\":\"b\"}],\"LayersSize\":7,"
+	    "\"Containers\":[{\"c\":1}]}",
+	    "\"Images\"<in>|{\"Id\":\"a\"}|{\"Id\":\"b\"}|<out>|\"LayersSize\"|7|"
+	    "\"Containers\"|[{\"c\":1}]|<end>"));
+	check(OBJ("{\"LayersSize\":0,\"Images\": [ ] }",
+	    "\"LayersSize\"|0|\"Images\"<in>|<out>|<end>"));
+	/* a key that is not entered keeps its array whole */
+	check(OBJ("{\"Images2\":[1,2]}", "\"Images2\"|[1,2]|<end>"));
+	enter_key = NULL;
+	return 0;
+}
+
+static int
+object_window(void)
+{
+	static char s[1024];
+	size_t n;
+
+	/* an oversize element of the entered array, and an oversize member */
+	enter_key = "\"Images\"";
+	n = (size_t)sprintf(s, "{\"Images\":[{\"a\":1},");
+	n += object(s + n, 200);
+	n += (size_t)sprintf(s + n, ",{\"b\":2}],\"Big\":");
+	n += object(s + n, 100);
+	n += (size_t)sprintf(s + n, ",\"LayersSize\":5}");
+	check(framed(JS_OBJECT, s, n, 64, "\"Images\"<in>|{\"a\":1}|<skip>|"
+	    "{\"b\":2}|<out>|\"Big\"|<skip>|\"LayersSize\"|5|<end>"));
+	enter_key = NULL;
+	return 0;
+}
+
+static int
+object_errors(void)
+{
+	enter_key = "\"Images\"";
+	check(OBJ("", "<err>"));
+	check(OBJ("[]", "<err>"));
+	check(OBJ("{", "<err>"));
+	check(OBJ("{\"a\"}", "\"a\"|<err>"));
+	check(OBJ("{\"a\":1", "\"a\"|<err>"));
+	check(OBJ("{\"a\":1,", "\"a\"|1|<err>"));
+	check(OBJ("{\"a\":]}", "\"a\"|<err>"));
+	check(OBJ("{1:2}", "<err>"));
+	check(OBJ("{\"a\":1 \"b\":2}", "\"a\"|1|<err>"));
+	check(OBJ("{}{}", "<err>"));
+	/* an entered value that is no array */
+	check(OBJ("{\"Images\":{}}", "\"Images\"<in>|<err>"));
+	check(OBJ("{\"Images\":null}", "\"Images\"<in>|<err>"));
+	/* an entered array not closed */
+	check(OBJ("{\"Images\":[{}", "\"Images\"<in>|{}|<err>"));
+	check(OBJ("{\"Images\":[{}]", "\"Images\"<in>|{}|<out>|<err>"));
+	enter_key = NULL;
+	return 0;
+}
+
+static int
+object_enter_misuse(void)
+{
+	struct jstream js;
+	struct feed f = { "{\"a\":[1]}", 9, 0, NULL, 0, 0, 0 };
+	const char *p;
+	size_t n;
+
+	/* only right after a key of JS_OBJECT */
+	jstream_init(&js, JS_ARRAY, win, sizeof win, feed_read, &f);
+	check(jstream_enter(&js) < 0);
+	jstream_init(&js, JS_OBJECT, win, sizeof win, feed_read, &f);
+	check(jstream_enter(&js) < 0);
+	check(jstream_next(&js, &p, &n) == JS_VALUE);	/* "a" */
+	check(jstream_enter(&js) == 0);
+	check(jstream_next(&js, &p, &n) == JS_VALUE && n == 1 && *p == '1');
+	check(jstream_enter(&js) < 0);		/* inside: no */
+	check(jstream_next(&js, &p, &n) == JS_END);	/* of the array */
+	check(jstream_next(&js, &p, &n) == JS_END);	/* of the object */
+	return 0;
+}
+
 const struct unit_test jstream_tests[] = {
+	UNIT(object_members),
+	UNIT(object_window),
+	UNIT(object_errors),
+	UNIT(object_enter_misuse),
 	UNIT(array_empty),
 	UNIT(array_values),
 	UNIT(array_strings),

@@ -1048,7 +1048,75 @@ list_usage(void)
 	return 0;
 }
 
+/* issue 11: --quota N%, --min-free, --accounting; a share needs unix:// */
+static int
+load_disk(void)
+{
+	char *a1[] = { "docker-cleaner", "--quota", "20%", "--min-free", "5%",
+	    "--accounting", "sum", NULL };
+	char *a2[] = { "docker-cleaner", "--config", path, NULL };
+	char *a3[] = { "docker-cleaner", "--quota", "20%", "--host",
+	    "tcp://127.0.0.1:2375", NULL };
+	char *a4[] = { "docker-cleaner", "--min-free", "1G", "--host",
+	    "tcp://127.0.0.1:2375", NULL };
+	char *a5[] = { "docker-cleaner", "--quota", "100%", "--min-free",
+	    "2G", NULL };
+	const char *bad[] = { "0%", "101%", "abc%", "%", "20%%", "-5%",
+	    " 5%", "1.5%", "1000%" };
+	char *a6[] = { "docker-cleaner", "--quota", NULL, NULL };
+	char *a7[] = { "docker-cleaner", "--accounting", "layers", NULL };
+	const char *why;
+	long long v;
+	size_t i;
+	int r;
+
+	unsetenv("DOCKER_HOST");
+	r = load(ARGC(a1), a1);
+	check(r == 0 && s.quota == -20 && s.min_free == -5 &&
+	    s.accounting == ACC_SUM);
+	r = load(ARGC(a5), a5);
+	check(r == 0 && s.quota == -100 && s.min_free == 2LL << 30 &&
+	    s.accounting == ACC_DISK);
+	/* the defaults: disk, no minimum */
+	check(load(1, a1) == 0 && s.accounting == ACC_DISK && s.min_free == 0 &&
+	    s.quota == DEFAULT_QUOTA);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		a6[2] = (char *)bad[i];
+		check(load(ARGC(a6), a6) < 0 && strstr(err, bad[i]) &&
+		    strstr(err, "--quota"));
+	}
+	check(parse_share("7%", 0, &v, &why) < 0);	/* a size only */
+	check(parse_share("7%", 1, &v, &why) == 0 && v == -7);
+	check(parse_share("7M", 1, &v, &why) == 0 && v == 7LL << 20);
+	check(load(ARGC(a7), a7) < 0 && strstr(err, "'layers'"));
+	/* a tcp:// daemon: its filesystem is not here */
+	check(load(ARGC(a3), a3) < 0 && strstr(err, "'20%'") &&
+	    strstr(err, "tcp://127.0.0.1:2375"));
+	check(load(ARGC(a4), a4) < 0 && strstr(err, "min-free") &&
+	    strstr(err, "tcp://"));
+	setenv("DOCKER_HOST", "tcp://127.0.0.1:2375", 1);
+	check(load(ARGC(a1), a1) < 0 && strstr(err, "'20%'"));
+	unsetenv("DOCKER_HOST");
+	/* the config file */
+	check(file("{\"Quota\":\"30%\",\"MinFree\":\"512M\","
+	    "\"Accounting\":\"sum\"}") == 0);
+	r = load(ARGC(a2), a2);
+	check(r == 0 && s.quota == -30 && s.min_free == 512LL << 20 &&
+	    s.accounting == ACC_SUM);
+	check(rewrite("{\"Quota\":\"0%\"}") == 0);
+	check(load(ARGC(a2), a2) < 0 && strstr(err, "Quota '0%'"));
+	check(rewrite("{\"MinFree\":\"101%\"}") == 0);
+	check(load(ARGC(a2), a2) < 0 && strstr(err, "MinFree"));
+	check(rewrite("{\"Accounting\":\"layers\"}") == 0);
+	check(load(ARGC(a2), a2) < 0 && strstr(err, "Accounting"));
+	check(rewrite("{\"Quota\":\"20%\",\"Host\":\"tcp://h:1\"}") == 0);
+	check(load(ARGC(a2), a2) < 0 && strstr(err, "tcp://h:1"));
+	unlink(path);
+	return 0;
+}
+
 const struct unit_test opts_tests[] = {
+	UNIT(load_disk),
 	UNIT(load_tls),
 	UNIT(sizes),
 	UNIT(sizes_bad),

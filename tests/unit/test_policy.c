@@ -788,7 +788,176 @@ evict_incomplete_no_wake(void)
 	return 0;
 }
 
+#define MB (1024LL * 1024)
+
+/*
+ * Issue 11's example: a and b imported from one 3 MB layer (unique 0,
+ * shared 3 MB), c alone (2 MB); on disk 5 MB, summed 8 MB. Last uses:
+ * order[0] the oldest.
+ */
+static void
+shared_base(const long long *last, int use_disk, long long disk)
+{
+	pin.n = 0;
+	fact(&pin, 3 * MB, last[0], 0)->unique = 0;	/* a */
+	fact(&pin, 3 * MB, last[1], 0)->unique = 0;	/* b */
+	fact(&pin, 2 * MB, last[2], 0)->unique = 2 * MB;	/* c */
+	pin.use_disk = use_disk;
+	pin.disk = disk;
+	pin.short_free = 0;
+}
+
+/* a quota the disk use fits keeps all three; the sum deletes one */
+static int
+disk_fits(void)
+{
+	static const long long last[] = { 1, 2, 3 };
+
+	shared_base(last, 1, 5 * MB);
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 0);
+	check(pout.d[0].why == R_FITS && pout.d[1].why == R_FITS &&
+	    pout.d[2].why == R_MOST_RECENT && pout.managed == 3);
+	shared_base(last, 0, 5 * MB);
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 1 && pout.del[0] == 0);
+	check(pout.d[0].why == R_DELETE);
+	/* without use_disk, disk is not read */
+	shared_base(last, 0, 0);
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 1);
+	return 0;
+}
+
+/* over the quota on disk: the oldest go until the estimate fits */
+static int
+disk_lru_until_fits(void)
+{
+	static const long long last[] = { 2, 3, 1 };	/* c, a, b */
+
+	/* c (2 MB unique) goes: 3 MB left fits 4 MB */
+	shared_base(last, 1, 5 * MB);
+	pin.quota = 4 * MB;
+	check(policy_decide(&pin, &pout) == 1 && pout.del[0] == 2);
+	check(pout.d[0].why == R_FITS && pout.d[1].why == R_MOST_RECENT);
+	/* the sum: b kept (newest), a and c do not fit in what is left */
+	shared_base(last, 0, 5 * MB);
+	pin.quota = 4 * MB;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 2 && pout.del[1] == 0);
+	/* 2 MB: c, then a (which frees nothing alone) and still over */
+	shared_base(last, 1, 5 * MB);
+	pin.quota = 2 * MB;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 2 && pout.del[1] == 0);
+	/* in use: pinned as ever, and counted on disk */
+	shared_base(last, 1, 5 * MB);
+	pin.img[2].users = 1;
+	pin.quota = 4 * MB;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 0 && pout.del[1] == 1);
+	check(pout.d[2].why == R_IN_USE);
+	pin.quota = 5 * MB;
+	check(policy_decide(&pin, &pout) == 0);
+	return 0;
+}
+
+/* the disk estimate is used only when complete and below the sum */
+static int
+disk_fallbacks(void)
+{
+	static const long long last[] = { 1, 2, 3 };
+
+	/* a candidate of unknown unique size: the sum rule */
+	shared_base(last, 1, 5 * MB);
+	pin.img[0].unique = -1;
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 1 && pout.del[0] == 0);
+	/* unique above size: unreadable, the sum rule */
+	shared_base(last, 1, 5 * MB);
+	pin.img[1].unique = 4 * MB;
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 1);
+	/* the disk said more than the sum: the sum */
+	shared_base(last, 1, 9 * MB);
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 1 && pout.del[0] == 0);
+	/* a negative disk: the sum */
+	shared_base(last, 1, -1);
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 1);
+	/* the unique size of a pinned image is not needed */
+	shared_base(last, 1, 5 * MB);
+	pin.img[2].unique = -1;
+	pin.quota = 6 * MB;
+	check(policy_decide(&pin, &pout) == 0);
+	return 0;
+}
+
+/* --min-free: more go, oldest first, until their freed bytes cover it */
+static int
+min_free(void)
+{
+	static const long long last[] = { 1, 2, 3 };
+
+	/* the sum: a's 3 MB are counted as freed */
+	shared_base(last, 0, 0);
+	pin.quota = 100 * MB;
+	pin.short_free = 1;
+	check(policy_decide(&pin, &pout) == 1 && pout.del[0] == 0);
+	check(pout.d[0].why == R_DELETE);
+	pin.short_free = 3 * MB + 1;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 0 && pout.del[1] == 1);
+	/* the newest stays whatever is short */
+	pin.short_free = 100 * MB;
+	check(policy_decide(&pin, &pout) == 2 && pout.d[2].why == R_MOST_RECENT);
+	/* on disk, a alone frees nothing: a and b go for 1 byte */
+	shared_base(last, 1, 5 * MB);
+	pin.quota = 100 * MB;
+	pin.short_free = 1;
+	check(policy_decide(&pin, &pout) == 2);
+	/* with the quota's deletions counted first */
+	shared_base((const long long[]){ 2, 3, 1 }, 1, 5 * MB);
+	pin.quota = 4 * MB;
+	pin.short_free = 2 * MB;
+	check(policy_decide(&pin, &pout) == 1 && pout.del[0] == 2);
+	pin.short_free = 2 * MB + 1;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 2 && pout.del[1] == 0);
+	/* nothing short: nothing more */
+	pin.short_free = 0;
+	pin.quota = 100 * MB;
+	check(policy_decide(&pin, &pout) == 0);
+	pin.use_disk = 0;
+	pin.short_free = 0;
+	return 0;
+}
+
+/* --min-free: huge sizes freed do not wrap the count */
+static int
+min_free_no_overflow(void)
+{
+	pin.n = 0;
+	fact(&pin, 0x7fffffffffffffffLL, 1, 0);
+	fact(&pin, 0x7fffffffffffffffLL, 2, 0);
+	fact(&pin, 1, 3, 0);
+	fact(&pin, 1, 4, 0);
+	pin.use_disk = 0;
+	pin.quota = 0x7fffffffffffffffLL;
+	pin.short_free = 0x7fffffffffffffffLL;
+	check(policy_decide(&pin, &pout) == 2);
+	check(pout.del[0] == 0 && pout.del[1] == 1);
+	pin.short_free = 0;
+	return 0;
+}
+
 const struct unit_test policy_tests[] = {
+	UNIT(disk_fits),
+	UNIT(disk_lru_until_fits),
+	UNIT(disk_fallbacks),
+	UNIT(min_free),
+	UNIT(min_free_no_overflow),
 	UNIT(sorted_order),
 	UNIT(last_use_is_max),
 	UNIT(has_and_del),
