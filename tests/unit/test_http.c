@@ -256,8 +256,8 @@ static const char *const dockerd_body[] = {
 	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"],"
 	"\"RepoTags\":[\"debian:12\"],\"SharedSize\":-1,\"Size\":"
 	"116530325,\"VirtualSize\":116530325}",
-	",{\"Containers\":-1,\"Created\":1690000000,\"Id\":\"sha256:aa\","
-	"\"Labels\":{\"a\":\"b\"},\"RepoTags\":[]}",
+	(",{\"Containers\":-1,\"Created\":1690000000,\"Id\":\"sha256:aa\","
+	"\"Labels\":{\"a\":\"b\"},\"RepoTags\":[]}"),
 	"]\n",
 };
 
