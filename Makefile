@@ -39,7 +39,7 @@ CHECKENV = UNIT=$(B)/unit SAN_PROG=$(CURDIR)/$(PROG) \
 endif
 
 # every module but main.c: the unit tests link these too
-LIB = cleaner conn docker docker_ev docker_req evict http id idtab \
+LIB = cleaner conn docker docker_ev docker_req evict http id idtab metrics report \
 	inventory json jstream log loop clock optab optab_usage opts parse \
 	policy state util x509
 OBJ = $(LIB:%=$(B)/%.o)

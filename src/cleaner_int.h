@@ -31,8 +31,21 @@ int cl_pass(int follow);
 /* cleaner.c: one live event */
 void cl_handle(const struct event *ev);
 
+/*
+ * evict.c: the decision over the current inventory with the settings in
+ * force, the one cl_evict acts on: the facts and the decision, evict.c's
+ * own, valid until the next call. out->del[ndel..in->n) is free for the
+ * caller (the report sorts the kept images there).
+ */
+struct policy_in;
+struct policy_out;
+void cl_decide(struct policy_in **in, struct policy_out **out);
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);
+/* evict.c: the references of cl_ii, joined by commas, sanitised, in out */
+char *cl_refs_text(char *out, size_t n);
+/* report.c: the report (--report, SIGUSR1) to stdout, text or JSON */
+void cl_report(void);
 /* evict.c: remove the stopped containers (RemoveStoppedContainers) */
 void cl_sweep(void);
 /* evict.c: remove one container (or say so, in a dry run) */

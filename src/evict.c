@@ -24,10 +24,13 @@
 #include "hiwater.h"
 #endif
 #include "opts.h"
+#include "metrics.h"
 #include "cleaner_int.h"
 
 struct image_info cl_ii;
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
+static struct policy_in dec_in;		/* the facts of the last decision */
+static struct policy_out dec_out;	/* and the decision */
 
 #ifdef DC_HIWATER
 const struct hw_region hw_evict[] = {
@@ -56,6 +59,8 @@ failed(const char *what, const char *id, enum dk r)
 {
 	if (r == DK_FAILED)
 		cl_trouble = 1;
+	metrics_error(r == DK_CONFLICT ? ME_CONFLICT : r == DK_REFUSED ?
+	    ME_REFUSED : r == DK_UNREADABLE ? ME_UNREADABLE : ME_FAILED);
 	warn("failed to %s %s: %s", what, id, docker_msg());
 }
 
@@ -73,6 +78,7 @@ cl_remove_ctr(const struct id *id)
 	}
 	if ((r = docker_remove_container(id)) == DK_DONE) {
 		info("removed container %s", hex);
+		metrics_removed();
 		inv_ctr_del(id);
 	} else if (r == DK_GONE) {
 		dbg("container %s: already removed", hex);
@@ -92,9 +98,8 @@ cl_sweep(void)
 		cl_remove_ctr(&cids[i]);
 }
 
-/* refs of cl_ii, joined, for the log */
-static char *
-refs_text(char *out, size_t n)
+char *
+cl_refs_text(char *out, size_t n)
 {
 	size_t o = 0;
 	int i;
@@ -243,7 +248,7 @@ delete_image(const struct id *id)
 		cl_ii.nrefs = 0;
 		cl_ii.size = im ? im->size : -1;
 	}
-	refs_text(refs, sizeof refs);
+	cl_refs_text(refs, sizeof refs);
 	fmt_time(when, sizeof when, last);
 	if (plan(keep) < 0) {
 		warn("image %s (%s): digests of several repositories, which "
@@ -287,6 +292,7 @@ delete_image(const struct id *id)
 	if ((r = docker_delete_image(hex)) == DK_DONE || r == DK_GONE) {
 		info("removed image %s (%s), %s, last used %s", hex,
 		    refs, hsize(hs, sizeof hs, cl_ii.size), when);
+		metrics_deleted(cl_ii.size);
 		inv_image_del(id);
 		return;
 	}
@@ -299,36 +305,48 @@ delete_image(const struct id *id)
 }
 
 void
+cl_decide(struct policy_in **in, struct policy_out **out)
+{
+	inv_facts(&dec_in);
+	dec_in.quota = cl_set->quota;
+	policy_decide(&dec_in, &dec_out);
+	metrics_managed(dec_out.managed, dec_out.total, dec_in.quota);
+	*in = &dec_in;
+	*out = &dec_out;
+}
+
+void
 cl_evict(void)
 {
-	static struct policy_in in;
-	static struct policy_out out;
+	struct policy_in *in;
+	struct policy_out *out;
 	char hex[ID_TEXT], why[40];
 	long long kept = 0;
 	size_t i;
+	int say;
 
+	cl_decide(&in, &out);
 	if (cl_incomplete) {
 		warn("use of some images is unaccounted for: nothing %s "
 		    "until the next full inventory",
 		    cl_set->dry_run ? "would be removed" : "deleted");
 		return;
 	}
-	inv_facts(&in);
-	in.quota = cl_set->quota;
-	policy_decide(&in, &out);
-	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
+	dbg("%zu images managed, %zu to delete", out->managed, out->ndel);
 	/*
 	 * -v: in a pass over the quota (it deletes, or cannot get under),
-	 * each image that stays, once, with the policy's reason
+	 * each image that stays, once, with the policy's reason; in a dry
+	 * run, every image that stays
 	 */
-	for (i = 0; i < in.n; i++)
-		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			kept += in.img[i].size;
-	for (i = 0; (out.ndel || kept > in.quota) && log_level >= L_INFO &&
-	    i < in.n; i++)
-		if (out.d[i].why != R_DELETE && out.d[i].why != R_UNMANAGED)
-			info("image %s stays: %s", id_image(&in.img[i].id, hex),
-			    policy_why(&out.d[i], why, sizeof why));
-	for (i = 0; i < out.ndel && !stopping; i++)
-		delete_image(&in.img[out.del[i]].id);
+	for (i = 0; i < in->n; i++)
+		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
+			kept += in->img[i].size;
+	say = out->ndel || kept > in->quota;
+	for (i = 0; log_level >= L_INFO && i < in->n; i++)
+		if (out->d[i].why != R_DELETE && (cl_set->dry_run ||
+		    (say && out->d[i].why != R_UNMANAGED)))
+			info("image %s stays: %s", id_image(&in->img[i].id, hex),
+			    policy_why(&out->d[i], why, sizeof why));
+	for (i = 0; i < out->ndel && !stopping; i++)
+		delete_image(&in->img[out->del[i]].id);
 }

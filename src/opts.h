@@ -27,6 +27,9 @@ struct settings {
 	char tlsca[PATH_LEN], tlscert[PATH_LEN], tlskey[PATH_LEN];
 	int tls_explicit;	/* cert and key named by flag or config */
 	const char *api_pin;	/* DOCKER_API_VERSION or NULL */
+	int report, json;	/* --report: one pass, print, delete nothing;
+				 * --json: reports as JSON */
+	char metrics_file[PATH_LEN];	/* "" writes none */
 };
 
 /*

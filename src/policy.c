@@ -135,6 +135,7 @@ policy_decide(const struct policy_in *in, struct policy_out *out)
 		out->d[mru].why = R_MOST_RECENT;
 		left = take(left, in->img[mru].size);
 	}
+	out->total = over ? LLONG_MAX : total;
 	if (!over && total <= in->quota)
 		return 0;	/* all fits: no need to sort anything */
 	/* the rest, least recently used first, then fit from the newest */
@@ -153,6 +154,12 @@ policy_decide(const struct policy_in *in, struct policy_out *out)
 		if (out->d[out->del[i]].why == R_DELETE)
 			out->del[j++] = out->del[i];
 	return out->ndel = j;
+}
+
+void
+policy_lru(const struct policy_in *in, unsigned *a, unsigned *tmp, size_t n)
+{
+	msort(in->img, a, tmp, n);
 }
 
 const char *
