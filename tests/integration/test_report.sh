@@ -274,10 +274,29 @@ s_bad_input() {
 	t_check "bad MetricsFile: names it" grep -q "MetricsFile" <<< "$out"
 }
 
+# no heap (README): the report, text and JSON, and a pass that deletes
+# and writes the metrics file, with the musl program make builds
+s_no_heap() {
+	local prog=$DC_REPO_ROOT/docker-cleaner mode
+	heap_ready "report: no heap" || return 0
+	reset_daemon
+	make_image nhr-a:1 10 >/dev/null; make_image nhr-b:1 10 >/dev/null
+	use_image nhr-a:1
+	for mode in "--report" "--report --json" \
+	    "--once --metrics-file $W/nh.prom"; do
+		heap_calls "$prog" --host "unix://$DC_SOCK" \
+		    --config "$W/empty.json" --state-file "" --quota 0 $mode
+		t_eq "no heap: $mode: exit 0" 0 "$HEAP_RC"
+		t_eq "no heap: $mode: no brk or mmap" 0 "$HEAP_N"
+	done
+	t_check "no heap: metrics written" test -s "$W/nh.prom"
+	t_check "no heap: b deleted by the last pass" gone nhr-b:1
+}
+
 # --- run ----------------------------------------------------------------
 start_engine
 for s in ${SCENARIOS:-s_report_matches s_dry_run_reasons s_sigusr1 \
-    s_metrics s_bad_input}; do
+    s_metrics s_bad_input s_no_heap}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
