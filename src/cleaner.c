@@ -442,6 +442,10 @@ cl_pass(int follow)
 		cl_incomplete = 1;
 	}
 	first_pass = 0;
+	if (cl_set->report) {	/* --report: print; remove nothing */
+		cl_report();
+		return stopping ? -1 : 0;
+	}
 	if (cl_set->rsc == RSC_ALWAYS)
 		cl_sweep();
 	info("checking image quota");

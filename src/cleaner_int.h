@@ -67,17 +67,28 @@ struct policy_out;
  */
 int cl_decide(struct policy_in *in, struct policy_out *out);
 /*
- * evict.c: the decision as the eviction makes it: cl_decide, and with a
- * grace period the arrival of the would-be-deleted read and decided
- * again (a few rounds). What a report shows must come from here.
+ * evict.c: cl_decide, and with a grace period the arrival of the
+ * would-be-deleted read and decided again (a few rounds), into in, out
  */
 void cl_decision(struct policy_in *in, struct policy_out *out);
 /* disk.c: a new pass (the images' path is read again); images changed */
 void cl_disk_pass(void);
 void cl_disk_stale(void);
 
+/*
+ * evict.c: the decision over the current inventory with the settings in
+ * force (cl_decision), the one cl_evict acts on: the facts and the
+ * decision, evict.c's own, valid until the next call; the metrics of
+ * what is managed are set from it. out->del[ndel..in->n) is free for the
+ * caller (the report sorts the kept images there).
+ */
+void cl_decided(struct policy_in **in, struct policy_out **out);
 /* evict.c: decide and delete; only with a complete inventory */
 void cl_evict(void);
+/* evict.c: the references of cl_ii, joined by commas, sanitised, in out */
+char *cl_refs_text(char *out, size_t n);
+/* report.c: the report (--report, SIGUSR1) to stdout, text or JSON */
+void cl_report(void);
 /* evict.c: remove the stopped containers (RemoveStoppedContainers) */
 void cl_sweep(void);
 /* evict.c: remove one container (or say so, in a dry run) */

@@ -26,7 +26,7 @@
 
 _Static_assert(CONNECT_TIMEOUT_MS > 0 && REPLY_TIMEOUT_MS > 0, "timeouts");
 
-volatile sig_atomic_t stopping, reloading;
+volatile sig_atomic_t stopping, reloading, reporting;
 int (*conn_test_open)(struct conn *c);
 static sigset_t wait_mask;	/* the mask inside a wait: the signals open */
 static int masked;		/* signals_block() was called */
@@ -40,12 +40,14 @@ signals_block(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, &wait_mask) < 0)
 		return;
 	/* open inside waits even if the parent had them blocked */
 	sigdelset(&wait_mask, SIGTERM);
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGHUP);
+	sigdelset(&wait_mask, SIGUSR1);
 	masked = 1;
 }
 
@@ -70,7 +72,8 @@ sig_poll(struct pollfd *p, nfds_t n, int timeout_ms)
 	if (r >= 0 && masked && sigpending(&pend) == 0 &&
 	    (sigismember(&pend, SIGTERM) == 1 ||
 	    sigismember(&pend, SIGINT) == 1 ||
-	    sigismember(&pend, SIGHUP) == 1)) {
+	    sigismember(&pend, SIGHUP) == 1 ||
+	    sigismember(&pend, SIGUSR1) == 1)) {
 		sigprocmask(SIG_SETMASK, &wait_mask, &old);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
@@ -121,7 +124,7 @@ wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 	c->waited = WAIT_OK;
 	for (;;) {
 		/* the signals are blocked here: none comes before sig_poll */
-		if (stopping || (reloading && c->idle)) {
+		if (stopping || ((reloading || reporting) && c->idle)) {
 			c->waited = WAIT_SIGNAL;
 			errno = EINTR;
 			return -1;

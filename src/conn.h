@@ -48,13 +48,14 @@ extern int (*conn_test_open)(struct conn *c);
 
 /*
  * Set from signal handlers. stopping: every wait gives up (-1, errno
- * EINTR). reloading: waits on idle connections give up the same way.
+ * EINTR). reloading: waits on idle connections give up the same way;
+ * reporting (SIGUSR1: print the report) too.
  * A wait that times out gives -1 with errno ETIMEDOUT.
  */
-extern volatile sig_atomic_t stopping, reloading;
+extern volatile sig_atomic_t stopping, reloading, reporting;
 /*
- * Block SIGTERM, SIGINT and SIGHUP (main, before anything waits): they
- * are delivered only inside sig_poll(), so a signal that comes after a
+ * Block SIGTERM, SIGINT, SIGHUP and SIGUSR1 (main, before anything
+ * waits): they are delivered only inside sig_poll(), so a signal that comes after a
  * check of stopping or reloading ends the wait that follows at once.
  */
 void signals_block(void);

@@ -24,11 +24,14 @@
 #include "hiwater.h"
 #endif
 #include "opts.h"
+#include "metrics.h"
 #include "cleaner_int.h"
 
 struct image_info cl_ii;
 long long cl_young_until = -1;
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
+static struct policy_in dec_in;		/* the facts of the last decision */
+static struct policy_out dec_out;	/* and the decision */
 
 #ifdef DC_HIWATER
 const struct hw_region hw_evict[] = {
@@ -43,6 +46,8 @@ failed(const char *what, const char *id, enum dk r)
 {
 	if (r == DK_FAILED)
 		cl_trouble = 1;
+	metrics_error(r == DK_CONFLICT ? ME_CONFLICT : r == DK_REFUSED ?
+	    ME_REFUSED : r == DK_UNREADABLE ? ME_UNREADABLE : ME_FAILED);
 	warn("failed to %s %s: %s", what, id, docker_msg());
 }
 
@@ -60,6 +65,7 @@ cl_remove_ctr(const struct id *id)
 	}
 	if ((r = docker_remove_container(id)) == DK_DONE) {
 		info("removed container %s", hex);
+		metrics_removed();
 		inv_ctr_del(id);
 	} else if (r == DK_GONE) {
 		dbg("container %s: already removed", hex);
@@ -83,9 +89,8 @@ cl_sweep(void)
 	cl_busy = 0;
 }
 
-/* refs of cl_ii, joined, for the log */
-static char *
-refs_text(char *out, size_t n)
+char *
+cl_refs_text(char *out, size_t n)
 {
 	size_t o = 0;
 	int i;
@@ -248,7 +253,7 @@ delete_image(const struct id *id)
 			inv_kept(im, 1);
 		return;
 	}
-	refs_text(refs, sizeof refs);
+	cl_refs_text(refs, sizeof refs);
 	fmt_time(when, sizeof when, last);
 	if (plan(keep) < 0) {
 		warn("image %s (%s): digests of several repositories, which "
@@ -292,6 +297,7 @@ delete_image(const struct id *id)
 	if ((r = docker_delete_image(hex)) == DK_DONE || r == DK_GONE) {
 		info("removed image %s (%s), %s, last used %s", hex,
 		    refs, hsize(hs, sizeof hs, cl_ii.size), when);
+		metrics_deleted(cl_ii.size);
 		inv_image_del(id);
 		return;
 	}
@@ -365,7 +371,8 @@ young_until(const struct policy_in *in, const struct policy_out *out)
 
 /*
  * -v: in a pass over the quota (it deletes, or cannot get under), each
- * image that stays, once, with the policy's reason
+ * image that stays, once, with the policy's reason; in a dry run, every
+ * image that stays
  */
 static void
 why_kept(const struct policy_in *in, const struct policy_out *out)
@@ -373,20 +380,21 @@ why_kept(const struct policy_in *in, const struct policy_out *out)
 	char hex[ID_TEXT], why[40];
 	long long kept = 0;
 	size_t i;
+	int say;
 
 	for (i = 0; i < in->n; i++)
 		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
 			kept += in->img[i].size;
 	if (in->use_disk)
 		kept = in->disk;	/* each layer once */
-	for (i = 0; (out->ndel || kept > in->quota) && log_level >= L_INFO &&
-	    i < in->n; i++)
-		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
+	say = out->ndel || kept > in->quota;
+	for (i = 0; log_level >= L_INFO && i < in->n; i++)
+		if (out->d[i].why != R_DELETE && (cl_set->dry_run ||
+		    (say && out->d[i].why != R_UNMANAGED)))
 			info("image %s stays: %s", id_image(&in->img[i].id, hex),
 			    policy_why(&out->d[i], why, sizeof why));
 }
 
-/* the decision as the eviction and the report make it */
 void
 cl_decision(struct policy_in *in, struct policy_out *out)
 {
@@ -400,8 +408,15 @@ cl_decision(struct policy_in *in, struct policy_out *out)
 }
 
 int cl_busy, cl_again;
-static struct policy_in in;
-static struct policy_out out;
+
+void
+cl_decided(struct policy_in **pin, struct policy_out **pout)
+{
+	cl_decision(&dec_in, &dec_out);
+	metrics_managed(dec_out.managed, dec_out.total, dec_in.quota);
+	*pin = &dec_in;
+	*pout = &dec_out;
+}
 
 /*
  * One decision and its deletions (cl_evict's); first: the first of the
@@ -414,23 +429,25 @@ evict_once(int first)
 {
 	char hex[ID_TEXT];
 	const struct policy_image *p;
+	struct policy_in *pin;
+	struct policy_out *pout;
 	struct image *im;
 	size_t i;
 
-	cl_decision(&in, &out);
-	cl_young_until = young_until(&in, &out);
-	dbg("%zu images managed, %zu to delete", out.managed, out.ndel);
+	cl_decided(&pin, &pout);
+	cl_young_until = young_until(pin, pout);
+	dbg("%zu images managed, %zu to delete", pout->managed, pout->ndel);
 	if (first)
-		why_kept(&in, &out);
+		why_kept(pin, pout);
 	/*
 	 * Between deletions, the live events that came meanwhile: an image
 	 * used since the decision is not deleted now but decided again, and
 	 * a use unaccounted for stops the deletions.
 	 */
-	for (i = 0; i < out.ndel && !stopping && !cl_incomplete; i++) {
-		p = &in.img[out.del[i]];
+	for (i = 0; i < pout->ndel && !stopping && !cl_incomplete; i++) {
+		p = &pin->img[pout->del[i]];
 		im = inv_image(&p->id);
-		if (in.min_age > 0 && im && !(im->flags & IMG_HEAD)) {
+		if (pin->min_age > 0 && im && !(im->flags & IMG_HEAD)) {
 			/* more rounds than ARRIVAL_ROUNDS: the next pass */
 			dbg("image %s: arrival not read yet; stays",
 			    id_image(&im->k.id, hex));
@@ -449,7 +466,7 @@ evict_once(int first)
 		 * its shared bytes may be unique to others now: what they
 		 * free is more than planned, so decide again
 		 */
-		if (in.use_disk && p->unique < p->size && i + 1 < out.ndel &&
+		if (pin->use_disk && p->unique < p->size && i + 1 < pout->ndel &&
 		    !cl_set->dry_run)
 			return 1;
 	}

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "util.h"
 #include "opts.h"
+#include "metrics.h"
 #include "state.h"
 #include "cleaner_int.h"
 #include "cleaner.h"
@@ -36,6 +37,7 @@ static int (*reload_fn)(struct settings *);
 static struct target tg;	/* the daemon: parsed from cur.host by main */
 static long long saved_at;	/* monotonic ms of the last save */
 static int relist;		/* the keep rules changed: a new pass */
+static long long pass_t0, pass_ms;	/* the last pass: start (ns), length */
 
 static int
 next_use(void *ctx, struct id *id, long long *t)
@@ -49,7 +51,8 @@ save_state(int now)
 {
 	size_t cursor = 0;
 
-	if (!cl_dirty || !cl_set->state_file[0] || cl_set->dry_run)
+	if (!cl_dirty || !cl_set->state_file[0] || cl_set->dry_run ||
+	    cl_set->report)
 		return;
 	if (!now && mono_ms() - saved_at < 1000)
 		return;
@@ -58,6 +61,26 @@ save_state(int now)
 		cl_dirty = 0;
 		dbg("state saved to %s", cl_set->state_file);
 	}
+}
+
+/* a pass: cl_pass(follow), counted and written to the metrics file */
+static int
+pass(int follow)
+{
+	long long start = mono_ms();
+	int r;
+
+	pass_t0 = now_ns();
+	r = cl_pass(follow);
+	pass_ms = mono_ms() - start;
+	if (r < 0 && !stopping)
+		metrics_error(ME_PASS);
+	else if (r == 0 && cl_incomplete)
+		metrics_error(ME_INCOMPLETE);
+	if (!cur.report)
+		metrics_write(cur.metrics_file, r == 0, !cl_incomplete, pass_t0,
+		    pass_ms);
+	return r;
 }
 
 /* SIGHUP: read the settings again; a bad new config keeps the old one */
@@ -107,6 +130,10 @@ follow_events(void)
 		if (cl_young_until >= 0 && now_ns() >= cl_young_until) {
 			dbg("a grace period ended");
 			cl_evict();
+		}
+		if (reporting) {	/* SIGUSR1 */
+			reporting = 0;
+			cl_report();
 		}
 		/* wake for the next resync, and to save state within 1 s */
 		left = -1;
@@ -159,6 +186,9 @@ follow_events(void)
 		}
 		cl_handle(&ev);
 		save_state(0);
+		if (metrics_changed())	/* deletions between passes */
+			metrics_write(cur.metrics_file, 1, !cl_incomplete,
+			    pass_t0, pass_ms);
 		if (cl_incomplete && !was_incomplete)
 			break;	/* take a new inventory */
 	}
@@ -189,8 +219,8 @@ cleaner_run(const struct settings *s, const struct target *t,
 	keep_rules(&cur.keep, &cur.keep_label);	/* cur: replaced in place */
 	inv_init();
 	docker_init(&tg);
-	if (cur.once) {
-		if (cl_pass(0) < 0 && !stopping) {
+	if (cur.once || cur.report) {
+		if (pass(0) < 0 && !stopping) {
 			logerr("pass against %s failed; nothing more %s",
 			    cur.host, cur.dry_run ? "would be removed" :
 			    "deleted");
@@ -219,7 +249,7 @@ cleaner_run(const struct settings *s, const struct target *t,
 		relist = 0;	/* the pass lists anyway */
 		docker_init(&tg);
 		start = mono_ms();
-		if (cl_pass(1) == 0) {
+		if (pass(1) == 0) {
 			save_state(0);
 			if (follow_events() && !stopping)
 				continue;	/* a planned new inventory */

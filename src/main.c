@@ -25,6 +25,8 @@ on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		reloading = 1;
+	else if (sig == SIGUSR1)
+		reporting = 1;	/* the loop prints the report */
 	else
 		stopping = 1;
 }
@@ -61,6 +63,7 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signals_block();
 
 	r = settings_load(&s, argc, argv, err, sizeof err);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bounds.h"
 #include "json.h"
@@ -37,6 +39,32 @@ resync_check(const void *value, char *why, size_t whysz)
 	if (ms > 0 && ms < RESYNC_MIN_MS) {
 		snprintf(why, whysz, "shorter than %d ms (0 turns the resync "
 		    "off)", (int)RESYNC_MIN_MS);
+		return -1;
+	}
+	return 0;
+}
+
+/* a metrics file: its folder must exist, and it must not be one */
+static int
+metrics_check(const void *value, char *why, size_t whysz)
+{
+	const char *path = value, *slash = strrchr(path, '/');
+	char dir[PATH_LEN];
+	struct stat st;
+
+	if (!*path) {
+		snprintf(why, whysz, "empty");
+		return -1;
+	}
+	/* the folder: "." without a slash, "/" for "/NAME" */
+	snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == path ? 1 :
+	    (int)(slash - path), slash ? path : ".");
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(why, whysz, "folder %s does not exist", dir);
+		return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(why, whysz, "a folder");
 		return -1;
 	}
 	return 0;
@@ -107,6 +135,14 @@ static const struct opt rows[] = {
 	{ .flag = "--verbose", .shortf = 'v', .key = "Verbose",
 	  .kind = OPT_COUNT, .max = 10, AT(verbose),
 	  .help = "more log (-v info, -vv debug)" },
+	{ .flag = "--report", .kind = OPT_BOOL, AT(report),
+	  .help = "one pass: print each image, its decision and why;\n"
+	  "delete and remove nothing" },
+	{ .flag = "--json", .kind = OPT_BOOL, AT(json),
+	  .help = "reports (--report, SIGUSR1) as one JSON document" },
+	{ .flag = "--metrics-file", .key = "MetricsFile", .kind = OPT_PATH,
+	  AT(metrics_file), .check = metrics_check, .arg = "PATH",
+	  .help = "after every pass, metrics in Prometheus text format" },
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 

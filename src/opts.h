@@ -40,6 +40,9 @@ struct settings {
 	struct opt_list keep;	/* --keep PATTERN: globs (keep.h) */
 	struct opt_list keep_label;	/* --keep-label KEY[=VALUE] */
 	long long min_age_ms;	/* --min-age: 0 none */
+	int report, json;	/* --report: one pass, print, delete nothing;
+				 * --json: reports as JSON */
+	char metrics_file[PATH_LEN];	/* "" writes none */
 };
 
 /*

@@ -221,6 +221,7 @@ policy_decide(const struct policy_in *in, struct policy_out *out)
 	} else {
 		disk = 0;
 	}
+	out->total = over ? LLONG_MAX : total;
 	if (!over && total <= in->quota && in->short_free <= 0)
 		return 0;	/* all fits: no need to sort anything */
 	/* the rest, least recently used first */
@@ -236,6 +237,12 @@ policy_decide(const struct policy_in *in, struct policy_out *out)
 		if (out->d[out->del[i]].why == R_DELETE)
 			out->del[j++] = out->del[i];
 	return out->ndel = j;
+}
+
+void
+policy_lru(const struct policy_in *in, unsigned *a, unsigned *tmp, size_t n)
+{
+	msort(in->img, a, tmp, n);
 }
 
 const char *

@@ -68,6 +68,7 @@ struct policy_out {
 					 * delete, least recently used first */
 	size_t ndel;
 	size_t managed;			/* images counted against the quota */
+	long long total;		/* their bytes (LLONG_MAX: more) */
 	unsigned tmp[IMAGE_MAX];	/* scratch of the sort */
 };
 
@@ -84,3 +85,9 @@ size_t policy_decide(const struct policy_in *in, struct policy_out *out);
  * bytes); returns buf.
  */
 const char *policy_why(const struct decision *d, char *buf, size_t n);
+/*
+ * Sort the indexes a[0..n) into in->img least recently used first, as the
+ * policy orders its deletions (stable), through tmp (n items).
+ */
+void policy_lru(const struct policy_in *in, unsigned *a, unsigned *tmp,
+    size_t n);

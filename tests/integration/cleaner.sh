@@ -11,6 +11,8 @@
 #   reset_daemon           remove every container and image
 #   start_engine           prepare and start the private daemon of $ENGINE,
 #                          or record a failure and exit
+#   heap_ready NAME        can the heap check run (see below)
+#   heap_calls PROG ARGS   PROG under strace: HEAP_N brk/mmap calls, HEAP_RC
 # W is a scratch folder, removed at exit with the private daemon. DC is the
 # program under test (default: the repository's ./docker-cleaner).
 
@@ -114,4 +116,24 @@ start_engine() {
 	    { t_fail "dockerd $ENGINE" "did not start"; t_summary; exit 1; }
 	api=$(api_get /version | sed -n 's/.*"ApiVersion":"\([0-9.]*\)".*/\1/p')
 	echo "# engine $ENGINE, API $api"
+}
+
+# heap_calls PROG ARGS: PROG run under strace; HEAP_N: how many brk, mmap
+# or mremap calls it made (musl's malloc needs them; the static program
+# makes none otherwise); HEAP_RC: its exit status
+heap_calls() {
+	strace -f -e trace=brk,mmap,mremap -o "$W/strace" "$@" >/dev/null 2>&1
+	HEAP_RC=$?
+	HEAP_N=$(grep -cE '(brk|mmap|mremap)\(' "$W/strace")
+}
+
+# heap_ready NAME: 0 when the heap check NAME can run: $DC is the musl
+# program make builds, and strace is there (else a note or a failure: 1)
+heap_ready() {
+	if [ "$DC" != "$DC_REPO_ROOT/docker-cleaner" ]; then
+		echo "# $1: for the musl program make builds; not $DC"
+		return 1
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "$1" "strace not installed"; return 1; }
 }

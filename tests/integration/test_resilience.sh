@@ -324,27 +324,13 @@ s_once_sigterm() {
 	t_check "once sigterm: state file whole" state_valid "$W/state"
 }
 
-# heap_calls PROG ARGS: PROG run under strace; HEAP_N: how many brk, mmap
-# or mremap calls it made (musl's malloc needs them; the static program
-# makes none otherwise); HEAP_RC: its exit status
-heap_calls() {
-	strace -f -e trace=brk,mmap,mremap -o "$W/strace" "$@" >/dev/null 2>&1
-	HEAP_RC=$?
-	HEAP_N=$(grep -cE '(brk|mmap|mremap)\(' "$W/strace")
-}
-
 # no heap, as the README says: the program as make builds it (musl,
 # static), a whole --once pass over the unix socket with the state file,
 # and tcp:// to an IP address (musl's getaddrinfo allocated there; only a
 # host name goes through it now)
 s_no_heap() {
 	local prog=$DC_REPO_ROOT/docker-cleaner h
-	if [ "$DC" != "$prog" ]; then
-		echo "# s_no_heap: for the musl program make builds; not $DC"
-		return 0
-	fi
-	command -v strace >/dev/null || _dc_apt_install strace ||
-	    { t_fail "no heap" "strace not installed"; return; }
+	heap_ready "no heap" || return 0
 	reset_daemon
 	make_image nh-a:1 10 >/dev/null; make_image nh-b:1 10 >/dev/null
 	use_image nh-a:1

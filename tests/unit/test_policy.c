@@ -952,6 +952,34 @@ min_free_no_overflow(void)
 	return 0;
 }
 
+/*
+ * out->total: the bytes counted against the quota (the report's and the
+ * metrics' figure), the unmanaged left out, LLONG_MAX past the range;
+ * policy_lru orders any indexes as the deletions are ordered
+ */
+static int
+total_and_lru(void)
+{
+	unsigned a[3] = { 0, 1, 2 }, tmp[3];
+
+	pin.n = 0;
+	fact(&pin, 100, 5, 0)->seq = 0;
+	fact(&pin, 20, -1, 0)->seq = 1;		/* never used: oldest */
+	fact(&pin, 7, 5, 0)->seq = 2;		/* a tie: by discovery */
+	fact(&pin, 1000, 1, 0)->tracked = 0;	/* not counted */
+	pin.quota = 1 << 20;
+	check(policy_decide(&pin, &pout) == 0);
+	check(pout.total == 127 && pout.managed == 3);
+	policy_lru(&pin, a, tmp, 3);
+	check(a[0] == 1 && a[1] == 0 && a[2] == 2);
+	pin.n = 0;
+	fact(&pin, 0x7fffffffffffffffLL, 3, 0);
+	fact(&pin, 2, 2, 0);
+	check(policy_decide(&pin, &pout) == 1);
+	check(pout.total == 0x7fffffffffffffffLL);
+	return 0;
+}
+
 const struct unit_test policy_tests[] = {
 	UNIT(disk_fits),
 	UNIT(disk_lru_until_fits),
@@ -984,5 +1012,6 @@ const struct unit_test policy_tests[] = {
 	UNIT(keep_checks),
 	UNIT(keep_glob_is_fnmatch),
 	UNIT(evict_incomplete_no_wake),
+	UNIT(total_and_lru),
 	{ NULL, NULL }
 };
