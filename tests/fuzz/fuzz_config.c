@@ -38,7 +38,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(r == 0 || r == -1);
 	FZ_CHECK(memchr(err, '\0', errsz) != NULL);
 	if (r == 0) {
-		FZ_CHECK(s.quota >= 0);
+		/* bytes, or -P: P% of the images' filesystem */
+		FZ_CHECK(s.quota >= -100);
+		FZ_CHECK(s.min_free >= -100);	/* the same, 0 none */
+		FZ_CHECK(s.accounting == ACC_DISK || s.accounting == ACC_SUM);
+		FZ_CHECK(s.min_age_ms >= 0);
 		FZ_CHECK(s.rsc >= RSC_NEVER && s.rsc <= RSC_ALWAYS);
 		FZ_CHECK(s.verbose >= 0 && s.verbose <= 10);
 		FZ_CHECK(s.resync_ms >= 0 &&

@@ -112,7 +112,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct target t;
-	struct id cid, image;
+	struct id cid;
+	struct ctr_rec cr;
 	struct image_head h;
 	const char *ref = "demo:1", *pin, *prefix;
 	int skipped, major, minor;
@@ -158,7 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_docker();
 	/* a tag put back after a refused delete */
 	check_outcome(docker_tag_image(&cid, ref));
-	check_outcome(docker_inspect_container(&cid, &image));
+	check_outcome(docker_inspect_container(&cid, &cr));
 	check_outcome(docker_delete_image(ref));
 	check_outcome(docker_remove_container(&cid));
 	events();

@@ -87,7 +87,7 @@ ref_duration(const char *p, long long *out)
 {
 	static const struct { const char *unit; long long ms; } units[] = {
 		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 },
+		{ "h", 3600000 }, { "d", 86400000 },
 	};
 	u128 v;
 	size_t i;
