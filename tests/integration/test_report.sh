@@ -121,8 +121,12 @@ s_report_matches() {
 	    "$(json_get "$W/report.json" "sorted([i['refs'] for i in d['images'] if i['id'] == '$a'][0])")"
 	t_eq "report --json: size of a" "$s" \
 	    "$(json_get "$W/report.json" "[i['size'] for i in d['images'] if i['id'] == '$a'][0]")"
-	t_eq "report --json: unique size unknown yet" "None" \
-	    "$(json_get "$W/report.json" "d['images'][0]['unique_size']")"
+	# over the quota, /system/df was read: the unique sizes are known,
+	# each between 0 and the image's size (null only where not read)
+	t_eq "report --json: unique sizes read from /system/df" "True" \
+	    "$(json_get "$W/report.json" "any(i['unique_size'] is not None for i in d['images'])")"
+	t_eq "report --json: unique sizes within the sizes" "True" \
+	    "$(json_get "$W/report.json" "all(i['unique_size'] is None or 0 <= i['unique_size'] <= i['size'] for i in d['images'])")"
 	t_eq "report --json: d never used" "never" \
 	    "$(json_get "$W/report.json" "[i['last_used_ago'] for i in d['images'] if i['id'] == '$d'][0]")"
 	t_eq "report --json: totals" "$q 6 3 True" \
