@@ -153,6 +153,20 @@ unknown(const struct policy_in *in)
 	return n;
 }
 
+/* the bytes of in's managed images that no other image uses, and others' */
+static long long
+own_bytes(const struct policy_in *in)
+{
+	long long n = others;
+	size_t i;
+
+	for (i = 0; i < in->n; i++)
+		if (in->img[i].tracked && in->img[i].unique > 0)
+			n = n > LLONG_MAX - in->img[i].unique ? LLONG_MAX :
+			    n + in->img[i].unique;
+	return n;
+}
+
 /*
  * Read /system/df into the inventory's unique sizes and the totals, and
  * in (inv_facts again). 0, or -1 (one line logged): the sum of sizes for
@@ -186,6 +200,17 @@ df_read(struct policy_in *in)
 	inv_facts(in);		/* with the unique sizes */
 	if (!why && unknown(in))
 		why = "managed images missing";
+	/*
+	 * LayersSize below the bytes each image alone holds: a daemon that
+	 * does not measure its layers (Podman says 0): said once, the sum
+	 */
+	if (!why && layers < own_bytes(in)) {
+		if (!said_missing++)
+			warn("/system/df: LayersSize %lld is below the images' "
+			    "own bytes (%lld); the quota counts the sum of "
+			    "image sizes", layers, own_bytes(in));
+		return -1;
+	}
 	if (why) {
 		warn("/system/df: %s; the quota counts the sum of image sizes "
 		    "in this pass", why);

@@ -357,8 +357,10 @@ s_no_heap() {
 # history. Before keep-alive: one connection per request, 15 here.
 s_keep_alive() {
 	local i n
-	if [ "$(head -c 2 "$DC")" = "#!" ]; then
-		echo "# s_keep_alive: for a program, not the wrapper $DC"
+	# under strace: not the valgrind wrapper, nor the sanitizer build
+	# (LeakSanitizer does not work under ptrace)
+	if [ "$DC" != "$DC_REPO_ROOT/docker-cleaner" ]; then
+		echo "# s_keep_alive: for the program make builds; not $DC"
 		return 0
 	fi
 	command -v strace >/dev/null || _dc_apt_install strace ||
@@ -366,9 +368,11 @@ s_keep_alive() {
 	reset_daemon
 	for i in 1 2 3 4 5 6; do make_image ka-$i:1 10 >/dev/null; done
 	use_image ka-6:1
+	# (the sum of sizes: Podman's /system/df is warned about, not the
+	# point here)
 	strace -f -e trace=connect -o "$W/strace.ka" "$DC" \
 	    --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" \
-	    --quota 0 --once -vv 2> "$W/ka.log"
+	    --quota 0 --accounting sum --once -vv 2> "$W/ka.log"
 	t_eq "keep-alive: exit 0" 0 $?
 	for i in 1 2 3 4 5; do
 		t_check "keep-alive: ka-$i deleted" gone ka-$i:1
