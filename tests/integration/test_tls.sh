@@ -271,7 +271,9 @@ s_ec() {
 
 # one TLS connection for requests (keep-alive): a --once pass deleting
 # four images makes two TLS connections (requests, the event history),
-# so two handshakes; before keep-alive: one per request, over ten
+# so two handshakes; before keep-alive: one per request, over ten. With
+# the rsa set, so before s_bad_server_certs and s_ec restart the daemon
+# with other certificates
 s_keep_alive() {
 	local i n
 	if [ "$(head -c 2 "$DC")" = "#!" ]; then
@@ -299,8 +301,8 @@ s_keep_alive() {
 make_certs || { t_fail certs "openssl failed"; t_summary; exit 1; }
 daemon_tls rsa
 start_engine
-for s in ${SCENARIOS:-s_rsa s_split_records s_refusals s_bad_server_certs s_ec \
-    s_keep_alive}; do
+for s in ${SCENARIOS:-s_rsa s_keep_alive s_split_records s_refusals \
+    s_bad_server_certs s_ec}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
