@@ -34,7 +34,7 @@ s_daemon_restarts() {
 		make_image "rs-$((i + 1)):1" 50 >/dev/null
 		use_image "rs-$((i + 1)):1"
 		t_check "restart $i: destroy evicts the least recently used" \
-		    wait_for "eviction of rs-$((i - 1))" 20 gone "rs-$((i - 1)):1"
+		    wait_for "eviction of rs-$((i - 1))" 100 gone "rs-$((i - 1)):1"
 		t_check "restart $i: recent images kept" \
 		    image_exists "rs-$i:1"
 	done
@@ -132,6 +132,9 @@ s_sigterm() {
 	rm -f "$W/state"
 	start_cleaner --quota 1G --state-file "$W/state"
 	use_image st-a:1
+	# the use seen (Podman's journald backend delivers events late):
+	# the check is of what SIGTERM saves, not of event latency
+	wait_for "the use seen" 100 grep -q "image $a used at" "$W/daemon.log"
 	t0=$(date +%s%N)
 	stop_cleaner
 	t1=$(date +%s%N)
