@@ -393,19 +393,21 @@ s_keep_alive() {
 # seconds over its startup eviction; containers created meanwhile on the
 # images it is deleting are read at once, before the eviction ends, and
 # their images are not deleted. Before: the stream was read only after.
+# (16 images, 300 ms before each wait: long enough for Podman, whose
+# container creation is slower)
 s_events_between_deletions() {
 	local i n=0 ev listen line
 	build_hooked || { t_fail "events between deletions" "hooked build"; return; }
 	reset_daemon
-	for i in 1 2 3 4 5 6 7 8; do make_image evd-$i:1 10 >/dev/null; done
+	for i in $(seq 1 16); do make_image evd-$i:1 10 >/dev/null; done
 	make_image evd-keep:1 10 >/dev/null; use_image evd-keep:1
 	: > "$W/daemon.log"
-	env DC_TEST_DELAY_MS=150 "$HOOKED" --host "unix://$DC_SOCK" \
+	env DC_TEST_DELAY_MS=300 "$HOOKED" --host "unix://$DC_SOCK" \
 	    --state-file "" --config "$W/empty.json" --quota 0 -vv \
 	    >> "$W/daemon.out" 2> "$W/daemon.log" &
 	CLEANER_PID=$!
 	wait_for "a first deletion" 60 grep -q "removed image" "$W/daemon.log"
-	for i in 1 2 3 4 5 6 7 8; do
+	for i in $(seq 1 16); do
 		dk create --network none --name "evd-c$i" "evd-$i:1" /bin/true \
 		    >/dev/null 2>&1 &&
 		    n=$((n + 1))
@@ -419,7 +421,7 @@ s_events_between_deletions() {
 	listen=$(grep -n -m1 "listening for docker events" "$W/daemon.log" | cut -d: -f1)
 	t_check "events between deletions: read before the eviction ended" \
 	    test -n "$ev" -a "${ev:-0}" -lt "${listen:-0}"
-	for i in 1 2 3 4 5 6 7 8; do
+	for i in $(seq 1 16); do
 		dk inspect "evd-c$i" >/dev/null 2>&1 || continue
 		t_check "events between deletions: evd-$i, in use, kept" \
 		    image_exists "evd-$i:1"
@@ -430,7 +432,7 @@ s_events_between_deletions() {
 	done
 	stop_cleaner
 	t_eq "events between deletions: SIGTERM exits 0" 0 "$CLEANER_STATUS"
-	for i in 1 2 3 4 5 6 7 8; do dk rm -f "evd-c$i" >/dev/null 2>&1; done
+	for i in $(seq 1 16); do dk rm -f "evd-c$i" >/dev/null 2>&1; done
 }
 
 start_engine
