@@ -23,9 +23,9 @@ B = build
 PROG = docker-cleaner
 
 # every module but main.c: the unit tests link these too
-LIB = cleaner conn disk docker docker_ev docker_req evict http id idtab \
-	inventory json jstream log loop metrics optab optab_usage opts parse \
-	policy report state util x509 keep
+LIB = cleaner cleaner_ev conn disk docker docker_ev docker_obj docker_req \
+	evict http id idtab inventory json jstream log loop metrics optab \
+	optab_usage opts parse policy report state util x509 keep
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)
 

@@ -1,10 +1,11 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * The cleaner's passes and events: the startup pass (inventory, use
- * history, state file, stopped-container sweep, eviction) and the handlers
- * of live events, which keep the inventory up to date. Owns cl_incomplete,
- * cl_trouble, cl_live and the uses pending while a listing is read.
- * Deletion is evict.c's, the daemon loop loop.c's.
+ * The cleaner's passes: the startup pass (inventory, use history, state
+ * file, stopped-container sweep, eviction), and how an image gets a user
+ * and a use (a container's creation, an image mount), which the live
+ * events (cleaner_ev.c) share. Owns cl_incomplete, cl_trouble, cl_live
+ * and the uses pending while a listing is read. Deletion is evict.c's,
+ * the daemon loop loop.c's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,6 @@
 int cl_incomplete;		/* use of some image is unaccounted for */
 int cl_trouble;			/* a request to the daemon failed */
 struct evstream *cl_live;
-int cl_live_fault;
 
 static struct use {
 	struct id image;
@@ -45,8 +45,8 @@ static int first_pass = 1;	/* images listed now are tracked */
 static int state_merged;	/* the state file was read (after a listing) */
 
 /* log an image that will not be cleaned because nobody used it yet */
-static void
-untracked(struct image *im)
+void
+cl_untracked(struct image *im)
 {
 	char hex[ID_TEXT];
 
@@ -129,7 +129,7 @@ list_image(void *ctx, const struct image_rec *r)
 	if (isnew && !first_pass)
 		inv_arrived(im, now_ns());
 	if (!first_pass)
-		untracked(im);
+		cl_untracked(im);
 	return 0;
 }
 
@@ -275,8 +275,8 @@ mounted(const struct id *ctr, const char *ref, long long t)
 }
 
 /* a use of an image by a container created at ev->time_ns */
-static void
-created(const struct event *ev, int live_ev)
+void
+cl_created(const struct event *ev, int live_ev)
 {
 	char hex[ID_TEXT], ihex[ID_TEXT], s[80];
 	struct container *c = ev->has_id ? inv_ctr(&ev->id) : NULL;
@@ -360,7 +360,7 @@ replay_history(long long until)
 		}
 		if (r == EVS_VALUE && ev.type == EV_CONTAINER &&
 		    ev.action == A_CREATE)
-			created(&ev, 0);
+			cl_created(&ev, 0);
 	}
 	docker_events_close(es);
 	return 0;
@@ -460,25 +460,6 @@ fail:
 	return -1;
 }
 
-/*
- * An image that arrived again (a new tag) may match a keep rule now: read
- * it again; one that cannot be read is kept until the next listing
- */
-static void
-rematch(struct image *im)
-{
-	char hex[ID_TEXT];
-	struct id id = im->k.id;
-	enum dk r;
-
-	if (!keep_any() || im->size < 0)
-		return;		/* not known yet: read when it is tracked */
-	if ((r = docker_inspect_image(id_image(&id, hex), &cl_ii)) == DK_DONE)
-		inv_kept(im, cl_ii.kept);
-	else if (r != DK_GONE && (im = inv_image(&id)))
-		inv_kept(im, 1);
-}
-
 void
 cl_forget(void)
 {
@@ -486,88 +467,4 @@ cl_forget(void)
 	state_merged = 0;
 	npend = npmount = 0;
 	cl_incomplete = cl_trouble = 0;
-}
-
-/*
- * An image delete event: the image is gone only if the daemon says so.
- * Podman sends one when an image loses one of its tags, and when it
- * refuses a removal; the image is still there then, with its uses.
- */
-static void
-deleted(const struct id *id)
-{
-	char hex[ID_TEXT];
-	struct image_head h;
-	enum dk r;
-
-	if (!inv_image(id))
-		return;
-	if ((r = docker_image_head(id_image(id, hex), &h)) == DK_GONE) {
-		inv_image_del(id);
-	} else if (r == DK_DONE) {
-		dbg("image %s: delete event, but the image is still there",
-		    hex);
-	} else {
-		/* cannot tell: kept, the next full inventory settles it */
-		warn("image %s: delete event, but it cannot be looked up",
-		    hex);
-	}
-}
-
-void
-cl_handle(const struct event *ev)
-{
-	struct image *im;
-
-	if (ev->type == EV_CONTAINER) {
-		switch (ev->action) {
-		case A_CREATE:
-			created(ev, 1);
-			break;
-		case A_DIE:
-			if (cl_set->rsc != RSC_NEVER && ev->has_id)
-				cl_remove_ctr(&ev->id);
-			break;
-		case A_DESTROY:
-			if (ev->has_id)
-				inv_ctr_del(&ev->id);
-			if (cl_busy)
-				cl_again = 1;	/* after what is under way */
-			else
-				cl_evict();
-			break;
-		}
-	} else if (ev->type == EV_IMAGE && ev->has_id) {
-		cl_disk_stale();	/* the layers may have changed */
-		if (ev->action == A_DELETE) {
-			deleted(&ev->id);
-		} else if (ev->action == A_ARRIVE) {
-			if ((im = inv_image_add(&ev->id, -1, 0, NULL))) {
-				inv_arrived(im, ev->time_ns);
-				rematch(im);
-				untracked(im);
-			}
-		}
-	}
-}
-
-
-void
-cl_catch_up(void)
-{
-	struct event ev;
-	int r, n;
-
-	for (n = 0; cl_live && !cl_live_fault && !stopping && n < CATCH_UP_MAX;
-	    n++) {
-		r = docker_events_wait(cl_live, 0, &ev);
-		if (r == EVS_IDLE)
-			return;
-		if (r != EVS_VALUE) {
-			cl_live_fault = r;
-			return;
-		}
-		dbg("event read between deletions");
-		cl_handle(&ev);
-	}
 }

@@ -20,7 +20,7 @@ extern int cl_trouble;
    when none is open */
 extern struct evstream *cl_live;
 /*
- * cleaner.c: what ended cl_live while cl_catch_up() read it (EVS_END,
+ * cleaner_ev.c: what ended cl_live while cl_catch_up() read it (EVS_END,
  * EVS_ERROR, EVS_SKIP), 0 if nothing did: loop.c acts on it as on its own
  * read, and clears it
  */
@@ -47,10 +47,19 @@ extern long long cl_young_until;
  * missed. 0, or -1 (logged) with nothing deleted and cl_live closed.
  */
 int cl_pass(int follow);
-/* cleaner.c: one live event */
+/* cleaner_ev.c: one live event */
 void cl_handle(const struct event *ev);
 /*
- * cleaner.c: the live events that came meanwhile (at most CATCH_UP_MAX),
+ * cleaner.c: a container created at ev->time_ns is a use of its image
+ * (live_ev: the container may still be there, so it is inspected for
+ * its image and mounts)
+ */
+void cl_created(const struct event *ev, int live_ev);
+struct image;
+/* cleaner.c: log, once, an image not cleaned because nobody used it yet */
+void cl_untracked(struct image *im);
+/*
+ * cleaner_ev.c: the live events that came meanwhile (at most CATCH_UP_MAX),
  * handled now, between two deletions: dockerd drops events for a
  * subscriber that does not read
  */

@@ -1,10 +1,11 @@
 /* See LICENSE file for copyright and license details. */
 /*
- * The Engine API (docker.c: the calls; docker_req.c: requests, outcomes,
- * version; docker_ev.c: events): the only module that knows its paths,
- * field names, HTTP statuses and daemon messages. Each call opens a
- * connection, sends one request and turns the reply into plain records
- * (records.h) and an outcome. The connections and HTTP state are this
+ * The Engine API (docker.c: the listings; docker_obj.c: calls on one
+ * object; docker_req.c: requests, outcomes, version; docker_ev.c:
+ * events): the only module that knows its paths, field names, HTTP
+ * statuses and daemon messages. Each call sends one request (on a
+ * connection kept from one request to the next) and turns the reply into
+ * plain records (records.h) and an outcome. The connections and HTTP state are this
  * module's own (static storage): one daemon at a time. Requires
  * bounds.h, id.h, records.h.
  */

@@ -2,8 +2,9 @@
 /*
  * What the rooms of the Docker module share: docker_req.c (the daemon,
  * one request at a time: connect, send, read the head, the outcome and
- * the message; version negotiation), docker.c (the calls and the records
- * they read) and docker_ev.c (the event streams). Requires bounds.h,
+ * the message; version negotiation), docker.c (the listings, and the
+ * reply and field readers below), docker_obj.c (calls on one object) and
+ * docker_ev.c (the event streams). Requires bounds.h,
  * conn.h, http.h, json.h, records.h, docker.h.
  */
 
@@ -67,3 +68,22 @@ enum dk dk_outcome(struct docker *d, int st_ok, int body_ok);
 long long dk_latest(const struct docker *d);
 /* a request that could not be made: DK_FAILED, no reply */
 enum dk dk_not_sent(struct docker *d);
+
+/*
+ * docker.c, shared with docker_obj.c: a JSON reply of d (mode JS_ARRAY or
+ * JS_SEQ) an element at a time into fn, elements that do not fit or parse
+ * counted in *skipped; 0 or -1
+ */
+int dk_each(struct docker *d, int mode, const char *what,
+    int (*fn)(struct json *, void *), void *arg, int *skipped);
+/* docker.c: an ID field into id; 0 or -1 */
+int dk_get_id(struct json *j, int obj, const char *key, struct id *id);
+/* docker.c: the image mounts of the Mounts array at v into r */
+void dk_get_mounts(struct json *j, int v, struct ctr_rec *r);
+/*
+ * docker.c: does the image (its ID, the reference arrays at tags and
+ * digests, the labels at labels) match a keep rule? Unreadable facts keep
+ * it.
+ */
+int dk_kept(struct json *j, const struct id *id, int tags, int digests,
+    int labels);
