@@ -10,6 +10,7 @@
 #include "bounds.h"
 #include "log.h"
 #include "metrics.h"
+#include "util.h"
 
 static const char *const kinds[] = {
 	[ME_CONFLICT] = "conflict",
@@ -154,8 +155,6 @@ metrics_write(const char *path, int ok, int complete, long long start_ns,
     long long ms)
 {
 	char tmp[PATH_LEN + 8];
-	size_t off = 0;
-	ssize_t r;
 	int fd;
 
 	changed = 0;
@@ -172,16 +171,8 @@ metrics_write(const char *path, int ok, int complete, long long start_ns,
 		warn("metrics: %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (fchmod(fd, 0644) < 0)
+	if (fchmod(fd, 0644) < 0 || write_all(fd, text, used) < 0)
 		goto fail;
-	while (off < used) {
-		if ((r = write(fd, text + off, used - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)r;
-	}
 	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
