@@ -150,6 +150,13 @@ follow_events(void)
 			if (left < 0 || young < left)
 				left = young;
 		}
+		/*
+		 * an int of milliseconds holds 24.8 days: a longer wait
+		 * (--resync-interval 30d) wakes sooner and computes again,
+		 * not wraps to a negative timeout, which waits for ever
+		 */
+		if (left > 1 << 30)
+			left = 1 << 30;
 		if (cl_live_fault) {	/* met between deletions */
 			r = cl_live_fault;
 			cl_live_fault = 0;

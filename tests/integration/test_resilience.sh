@@ -395,6 +395,36 @@ s_keep_alive() {
 	t_check "keep-alive: no error logged" lacks "] error: " "$W/ka.log"
 }
 
+# --resync-interval 30d, over the 24.8 days an int of milliseconds holds:
+# the idle wait for events still has a timeout (before: the interval
+# wrapped to a negative int, an endless wait, and no resync ever came
+# while the daemon was quiet)
+s_resync_long() {
+	local n
+	if [ "$DC" != "$DC_REPO_ROOT/docker-cleaner" ]; then
+		echo "# s_resync_long: for the program make builds; not $DC"
+		return 0
+	fi
+	command -v strace >/dev/null || _dc_apt_install strace ||
+	    { t_fail "resync 30d" "strace not installed"; return; }
+	: > "$W/rl.log"
+	strace -f -e trace=ppoll -o "$W/strace.rl" "$DC" \
+	    --host "unix://$DC_SOCK" --config "$W/empty.json" --state-file "" \
+	    --resync-interval 30d -v 2> "$W/rl.log" &
+	n=$!
+	t_check "resync 30d: follows events" wait_for "resync 30d" 30 \
+	    grep -q "listening for docker events" "$W/rl.log"
+	sleep 1
+	# to the cleaner: strace -o blocks the fatal signals it is sent
+	kill -TERM $(pgrep -P "$n")
+	wait "$n"
+	t_eq "resync 30d: SIGTERM exits 0" 0 $?
+	t_check "resync 30d: the idle waits have a timeout" \
+	    grep -q 'ppoll(.*tv_sec=1073741,' "$W/strace.rl"
+	t_check "resync 30d: no endless wait" lacks 'ppoll(.*, NULL, ' \
+	    "$W/strace.rl"
+}
+
 # events are read between deletions (dockerd drops events for a subscriber
 # that does not read): the hooked copy, slowed before every wait, takes
 # seconds over its startup eviction; containers created meanwhile on the
@@ -446,7 +476,8 @@ start_engine
 for s in ${SCENARIOS:-s_daemon_restarts s_lru_survives s_kill9 s_sigterm \
     s_sighup s_resync s_daemon_outage \
     s_no_hooks s_reload_missing s_resync_short s_stop_window \
-    s_once_sigterm s_no_heap s_keep_alive s_events_between_deletions}; do
+    s_once_sigterm s_no_heap s_keep_alive s_events_between_deletions \
+    s_resync_long}; do
 	echo "# $s ($ENGINE)"
 	$s
 done
