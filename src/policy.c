@@ -19,7 +19,7 @@ static const char *const text[] = {
 	[R_TOO_YOUNG] = "too young",
 	[R_MOST_RECENT] = "most recent",
 	[R_FITS] = "fits",
-	[R_DELETE] = "delete",
+	[R_DELETE] = "over the quota",
 };
 _Static_assert(sizeof text / sizeof text[0] == R_DELETE + 1, "text[]");
 

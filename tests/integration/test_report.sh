@@ -117,6 +117,11 @@ s_report_matches() {
 	    "$(json_get "$W/report.json" "[i['containers'] for i in d['images'] if i['id'] == '$x'][0]")"
 	t_eq "report --json: reason of c" "fits" \
 	    "$(json_get "$W/report.json" "[i['reason'] for i in d['images'] if i['id'] == '$c'][0]")"
+	# the action says delete; the reason why, once (not "delete delete")
+	t_eq "report --json: reason of a" "over the quota" \
+	    "$(json_get "$W/report.json" "[i['reason'] for i in d['images'] if i['id'] == '$a'][0]")"
+	t_check "report: the text says why a goes" \
+	    grep -q "^${a:7:12} .*  delete  over the quota " "$W/report.txt"
 	t_eq "report --json: refs of a" "['rp-a:1', 'rp-a:extra']" \
 	    "$(json_get "$W/report.json" "sorted([i['refs'] for i in d['images'] if i['id'] == '$a'][0])")"
 	t_eq "report --json: size of a" "$s" \

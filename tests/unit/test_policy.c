@@ -531,7 +531,7 @@ reason_text(void)
 	d.why = R_UNMANAGED;
 	check(strcmp(policy_why(&d, b, sizeof b), "unmanaged") == 0);
 	d.why = R_DELETE;
-	check(strcmp(policy_why(&d, b, sizeof b), "delete") == 0);
+	check(strcmp(policy_why(&d, b, sizeof b), "over the quota") == 0);
 	d.why = R_KEPT_BY_RULE;
 	check(strcmp(policy_why(&d, b, sizeof b), "kept by rule") == 0);
 	d.why = R_TOO_YOUNG;
