@@ -11,7 +11,9 @@
 #    and wall time, the program before keep-alive and now.
 # 2. busy_evict.py: a startup pass deleting 1,000 images while 100
 #    containers are created: uses recorded, the program before it read the
-#    events between deletions and now.
+#    events between deletions and now. (The old program loses the uses
+#    made after about 570 deletions, when dockerd's queue for its unread
+#    stream is full; BENCH_QUICK's 300 images do not get there.)
 # The "before" programs are built from git in $OUT/before-NAME/. Results:
 # $OUT/live.jsonl, the tables in $OUT/live.md (run.sh appends them to
 # report.md).
