@@ -9,6 +9,7 @@ import io
 import json
 import os
 import socket
+import sys
 import tarfile
 import time
 
@@ -74,6 +75,28 @@ def import_image(sock, repo, tag, pad=1024):
         if s.startswith("sha256:"):
             return s
     raise RuntimeError("import: no ID in %r" % b[:200])
+
+
+def retry(fn, *a):
+    """fn(*a), tried 4 times: a busy machine makes dockerd fail a request
+    now and then"""
+    for i in range(4):
+        try:
+            return fn(*a)
+        except (RuntimeError, OSError) as e:
+            if i == 3:
+                raise
+            print("bench: %s; again" % e, file=sys.stderr)
+            time.sleep(1)
+
+
+def import_many(sock, repo, tags, pad=1024):
+    """REPO:TAG for each of tags, 4 imports at a time; seconds taken"""
+    from concurrent.futures import ThreadPoolExecutor
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(4) as ex:
+        list(ex.map(lambda t: retry(import_image, sock, repo, t, pad), tags))
+    return time.monotonic() - t0
 
 
 def create_container(sock, image):

@@ -9,38 +9,21 @@ over the list. Imports run 4 at a time (dockerd takes ~100 ms each).
 """
 import os
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dockapi as d  # noqa: E402
 
 sock = os.environ["DC_SOCK"]
-
-
-def retry(fn, *a):
-    """A busy machine makes dockerd fail a request now and then."""
-    for i in range(4):
-        try:
-            return fn(*a)
-        except (RuntimeError, OSError) as e:
-            if i == 3:
-                raise
-            print("populate: %s; again" % e, file=sys.stderr)
-            time.sleep(1)
-
-
 n, m = int(sys.argv[1]), int(sys.argv[2])
 imgs = d.get_json(sock, "/images/json")
 have = len(imgs)
-with ThreadPoolExecutor(4) as ex:
-    list(ex.map(lambda k: retry(d.import_image, sock, "bench/img", str(k)),
-                range(have, n)))
+d.import_many(sock, "bench/img", [str(k) for k in range(have, n)])
 imgs = [i["Id"] for i in d.get_json(sock, "/images/json")]
 ctrs = len(d.get_json(sock, "/containers/json?all=1"))
 step = max(1, len(imgs) // max(1, m))
 with ThreadPoolExecutor(2) as ex:
-    list(ex.map(lambda k: retry(d.create_container, sock,
+    list(ex.map(lambda k: d.retry(d.create_container, sock,
                                    imgs[(k * step) % len(imgs)]),
                 range(ctrs, m)))
 print("images %d containers %d" % (

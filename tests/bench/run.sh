@@ -10,6 +10,9 @@
 #                             ../shared/reference/arvados_docker_cleaner.py)
 #   BENCH_OUT=DIR             results (default build/bench)
 #
+# tests/bench/live.sh (TLS handshakes, events during a long eviction) runs
+# alone too: `bash tests/bench/live.sh`.
+#
 # Results: DIR/results.jsonl (every run), DIR/report.md (the tables),
 # DIR/plot.png; the report is printed at the end. BENCHMARKS.md explains.
 set -u
@@ -130,6 +133,9 @@ $PY $B/evict.py --prog docker-cleaner --count "$EVICTIONS" --label "$label" \
     ./docker-cleaner --host "unix://$DC_SOCK" --quota '{QUOTA}' \
     --remove-stopped-containers never --state-file "" \
     --config "$OUT/logs/empty.json" -v || exit 1
+# TLS handshakes and events during a long eviction (tests/bench/live.sh;
+# it runs alone too): a dockerd of its own, stopped next
+. $B/live.sh
 say "stopping the private dockerd"
 dockerd_stop
 
@@ -149,6 +155,7 @@ $PY $B/scale.py --out "$OUT" --sizes "$SIZES" --reps "$SREPS" \
 # ------------------------------------------------------------- report
 say "report"
 $PY $B/report.py "$OUT" >"$OUT/report.md" || exit 1
+[ -f "$OUT/live.md" ] && cat "$OUT/live.md" >>"$OUT/report.md"
 cat "$OUT/report.md"
 echo
 echo "bench: $((SECONDS - START)) s; report in $OUT/report.md, plot in" \
