@@ -24,7 +24,7 @@ PROG = docker-cleaner
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner cleaner_ev conn disk docker docker_ev docker_obj docker_req \
-	evict http id idtab inventory json jstream log loop metrics optab \
+	evict fmt http id idtab inventory json jstream log loop metrics optab \
 	optab_usage opts parse policy report state util x509 keep
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)
