@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -156,16 +157,25 @@ hsize(char *out, size_t outsz, long long n)
 char *
 fmt_time(char *out, size_t n, long long ns)
 {
-	struct tm tm;
-	time_t t = (time_t)(ns / 1000000000LL);
+	/* civil_from_days (Howard Hinnant's), ns >= 0: days >= 0 */
+	long long secs = ns / 1000000000LL, z = secs / 86400 + 719468;
+	long long era = z / 146097, doe = z - era * 146097, yoe, doy, mp, y;
+	int sod = (int)(secs % 86400);
 
 	if (ns < 0) {
-		snprintf(out, n, "never");
+		fmt_snprintf(out, n, "never");
 		return out;
 	}
-	gmtime_r(&t, &tm);
-	if (strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';	/* too small: strftime leaves it undefined */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	y = yoe + era * 400 + (mp >= 10);
+	if (n < sizeof "2024-05-01T12:00:00Z")
+		out[0] = '\0';	/* too small: as strftime did, nothing */
+	else
+		fmt_snprintf(out, n, "%lld-%02lld-%02lldT%02d:%02d:%02dZ", y,
+		    mp < 10 ? mp + 3 : mp - 9, doy - (153 * mp + 2) / 5 + 1,
+		    sod / 3600, sod / 60 % 60, sod % 60);
 	return out;
 }
 
