@@ -91,6 +91,7 @@ scan(const struct optab *t, int argc, char **argv, int *i, size_t *row,
 	}
 	if (strcmp(a, "--version") == 0) {
 		printf("%s %s\n", t->prog, VERSION);
+		fflush(stdout);
 		return 1;
 	}
 	*val = NULL;

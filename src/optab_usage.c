@@ -92,4 +92,5 @@ opt_usage(const struct optab *t)
 			word(&col, 0, it);
 		}
 	printf("\n%s", t->tail);
+	fflush(stdout);
 }
