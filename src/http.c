@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "http.h"
@@ -40,7 +41,7 @@ http_request(struct conn *c, const char *method, const char *host,
 	char req[HTTP_REQ_MAX];
 	int n;
 
-	n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
+	n = fmt_snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
 	    "User-Agent: docker-cleaner/" VERSION "\r\n%s\r\n", method, path,
 	    host, keep ? "" : "Connection: close\r\n");
 	if (n < 0 || (size_t)n >= sizeof req) {
@@ -99,7 +100,7 @@ imf_date(const char *v, size_t n)
 		;
 	if (!*m)
 		return -1;
-	snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", v + 12,
+	fmt_snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", v + 12,
 	    (int)((m - months) / 3 + 1), v + 5, v + 17);
 	if (rfc3339_ns(iso, strlen(iso), &ns) < 0)
 		return -1;

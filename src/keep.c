@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "id.h"
 #include "opts.h"
@@ -203,11 +204,11 @@ static int
 check_len(const char *s, char *why, size_t whysz)
 {
 	if (!*s) {
-		snprintf(why, whysz, "empty");
+		fmt_snprintf(why, whysz, "empty");
 		return -1;
 	}
 	if (strlen(s) >= REF_LEN) {
-		snprintf(why, whysz, "longer than %d bytes", REF_LEN - 1);
+		fmt_snprintf(why, whysz, "longer than %d bytes", REF_LEN - 1);
 		return -1;
 	}
 	return 0;
@@ -227,7 +228,7 @@ keep_check_label(const void *value, char *why, size_t whysz)
 	if (check_len(s, why, whysz) < 0)
 		return -1;
 	if (*s == '=') {
-		snprintf(why, whysz, "no label key before '='");
+		fmt_snprintf(why, whysz, "no label key before '='");
 		return -1;
 	}
 	return 0;

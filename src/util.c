@@ -134,7 +134,7 @@ hsize(char *out, size_t outsz, long long n)
 	size_t u = 0;
 
 	if (n < 1024) {
-		snprintf(out, outsz, "%lld bytes", n);
+		fmt_snprintf(out, outsz, "%lld bytes", n);
 		return out;
 	}
 	while (u + 1 < sizeof unit / sizeof unit[0] && n / d >= 1024) {
@@ -149,7 +149,7 @@ hsize(char *out, size_t outsz, long long n)
 		u++;
 		t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
 	}
-	snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
+	fmt_snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
 	    unit[u], n);
 	return out;
 }
