@@ -2,8 +2,10 @@
 /* The shared small helpers: see util.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,6 +179,39 @@ fmt_time(char *out, size_t n, long long ns)
 		    mp < 10 ? mp + 3 : mp - 9, doy - (153 * mp + 2) / 5 + 1,
 		    sod / 3600, sod / 60 % 60, sod % 60);
 	return out;
+}
+
+long long
+str_dec(const char *s, char **end)
+{
+	const char *p = s, *q;
+	unsigned long long v = 0, lim = LLONG_MAX;
+	unsigned d;
+	int neg = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	lim += (unsigned)neg;
+	for (q = p; *p >= '0' && *p <= '9'; p++) {
+		d = (unsigned)(*p - '0');
+		v = v > (lim - d) / 10 ? lim : v * 10 + d;
+	}
+	if (end)
+		*end = (char *)(p > q ? p : s);
+	return neg ? -(long long)(v - 1) - 1 : (long long)v;
+}
+
+char *
+str_find(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (strncmp(s, w, n) == 0)
+			return (char *)s;
+	return n ? NULL : (char *)s;
 }
 
 int

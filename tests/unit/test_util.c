@@ -277,6 +277,34 @@ tverbose(void)
 	return 0;
 }
 
+/* str_dec as strtoll(s, end, 10), str_find as strstr */
+static int
+tstr(void)
+{
+	static const char *const in[] = { "0", "42", "-42", "+7x", "  12 ",
+	    "\t\n-3", "", " ", "-", "+", "x1", "- 5", "007", "1.41",
+	    "9223372036854775807", "9223372036854775808",
+	    "-9223372036854775808", "-9223372036854775809",
+	    "99999999999999999999999", "-99999999999999999999999", "-0",
+	    "65535", "VmHWM:" };
+	static const char *const hay[] = { "", "a", "abc", "aab", "abab",
+	    "image already in progress", "[:alpha:]", "ab:]" };
+	static const char *const w[] = { "", "a", "b", "ab", "abc", "ba",
+	    "already in progress", ":]", "progress!" };
+	char *e1, *e2;
+	size_t i, k;
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		check(str_dec(in[i], &e1) == strtoll(in[i], &e2, 10));
+		check(e1 == e2);
+		check(str_dec(in[i], NULL) == strtoll(in[i], NULL, 10));
+	}
+	for (i = 0; i < sizeof hay / sizeof hay[0]; i++)
+		for (k = 0; k < sizeof w / sizeof w[0]; k++)
+			check(str_find(hay[i], w[k]) == strstr(hay[i], w[k]));
+	return 0;
+}
+
 static int
 tmono(void)
 {
@@ -299,5 +327,6 @@ const struct unit_test util_tests[] = {
 	UNIT(tfiles),
 	UNIT(tverbose),
 	UNIT(tmono),
+	UNIT(tstr),
 	{ NULL, NULL }
 };
