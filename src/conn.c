@@ -97,7 +97,7 @@ hook_delay(int endless)
 
 	if (endless && (!v || !*v))
 		v = getenv("DC_TEST_IDLE_DELAY_MS");
-	if (!v || (ms = atol(v)) <= 0)
+	if (!v || (ms = (long)str_dec(v, NULL)) <= 0)
 		return;
 	warn("test hook: delay %ld ms before a wait", ms);
 	ts.tv_sec = ms / 1000;
@@ -301,7 +301,7 @@ target_parse(const char *url, struct target *t, char *err, size_t errsz)
 			return -1;
 		}
 		memcpy(t->port, colon + 1, n);
-		if (atoi(t->port) < 1 || atoi(t->port) > 65535) {
+		if ((int)str_dec(t->port, NULL) < 1 || (int)str_dec(t->port, NULL) > 65535) {
 			fmt_snprintf(err, errsz, "host '%s': port out of range", url);
 			return -1;
 		}

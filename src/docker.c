@@ -471,7 +471,7 @@ info_member(const char *key, size_t kn, const char *p, size_t n, void *arg)
 		for (k = 1, m = 0; m < j->t[0].size; m++, k = json_skip(j, k))
 			if (j->t[k].type == J_ARRAY && j->t[k].size == 2 &&
 			    json_str(j, k + 2, s, sizeof s, NULL) == 0 &&
-			    strstr(s, "io.containerd.snapshotter"))
+			    str_find(s, "io.containerd.snapshotter"))
 				a->containerd = 1;
 	}
 	return 0;

@@ -94,7 +94,7 @@ refusal(const struct docker *d)
 		return DK_REFUSED;
 	for (i = 0; i < sizeof podman_conflicts / sizeof podman_conflicts[0];
 	    i++)
-		if (strstr(d->msg, podman_conflicts[i]))
+		if (str_find(d->msg, podman_conflicts[i]))
 			return DK_CONFLICT;
 	return DK_FAILED;
 }
@@ -356,10 +356,10 @@ docker_negotiate(const char *pin)
 	if (pin) {
 		if (*pin == 'v')
 			pin++;
-		maj = strtol(pin, &end, 10);
+		maj = (long)str_dec(pin, &end);
 		if (*end != '.' || end == pin || maj < 0 || maj > 99)
 			goto badpin;
-		min = strtol(end + 1, &end, 10);
+		min = (long)str_dec(end + 1, &end);
 		if (*end || min < 0 || min > 999)
 			goto badpin;
 		d->api_major = (int)maj;

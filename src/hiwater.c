@@ -73,8 +73,8 @@ report_rss(void)
 	    n == 0)
 		return;
 	buf[n] = '\0';
-	if ((p = strstr(buf, "VmHWM:")))
-		fmt_dprintf(2, "peak-rss %ld kB\n", strtol(p + 6, NULL, 10));
+	if ((p = str_find(buf, "VmHWM:")))
+		fmt_dprintf(2, "peak-rss %ld kB\n", (long)str_dec(p + 6, NULL));
 }
 
 int

@@ -135,7 +135,7 @@ header(struct http *h, char *s, size_t n)
 			warn("reply has a bad Content-Length");
 			return -1;
 		}
-		cl = strtoll(v, NULL, 10);	/* 18 digits or fewer: fits */
+		cl = str_dec(v, NULL);	/* 18 digits or fewer: fits */
 		if (h->left >= 0 && h->left != cl) {
 			warn("reply has two different Content-Lengths");
 			return -1;
@@ -159,8 +159,8 @@ header(struct http *h, char *s, size_t n)
 		size_t a = strspn(v, "0123456789"), b;
 		b = a < vl && v[a] == '.' ? strspn(v + a + 1, "0123456789") : 0;
 		if (a >= 1 && a <= 2 && b >= 1 && b <= 3 && a + 1 + b == vl) {
-			maj = (int)strtol(v, NULL, 10);
-			min = (int)strtol(v + a + 1, NULL, 10);
+			maj = (int)(long)str_dec(v, NULL);
+			min = (int)(long)str_dec(v + a + 1, NULL);
 			h->api_major = maj;
 			h->api_minor = min;
 		}

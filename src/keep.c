@@ -16,6 +16,7 @@
 #include "opts.h"
 #include "optab.h"
 #include "keep.h"
+#include "util.h"
 
 static const struct opt_list *pats, *labels;
 
@@ -30,7 +31,7 @@ bracket_end(const char *p)
 	if (*q == ']')
 		q++;		/* a ']' first is itself */
 	for (; *q && *q != ']'; q++)
-		if (q[0] == '[' && q[1] == ':' && (p = strstr(q + 2, ":]")))
+		if (q[0] == '[' && q[1] == ':' && (p = str_find(q + 2, ":]")))
 			q = p + 1;
 	return *q ? q : NULL;
 }
@@ -68,7 +69,7 @@ in_bracket(const char *p, const char *end, int c)
 		q++;
 	}
 	while (q < end) {
-		if (q[0] == '[' && q[1] == ':' && (p = strstr(q + 2, ":]")) &&
+		if (q[0] == '[' && q[1] == ':' && (p = str_find(q + 2, ":]")) &&
 		    p < end) {
 			in |= in_class(q + 2, (size_t)(p - q - 2), c);
 			q = p + 2;

@@ -34,7 +34,7 @@ short_size(char *out, size_t n, long long v)
 	if (v < 0)
 		return strcpy(out, "-");	/* n >= 2: the callers' */
 	hsize(out, n, v);
-	if ((p = strstr(out, " (")))
+	if ((p = str_find(out, " (")))
 		*p = '\0';
 	return out;
 }
