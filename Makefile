@@ -18,13 +18,18 @@ CFLAGS = -std=c11 -Os -Wall -Wextra -Wpedantic -Wstrict-prototypes \
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DVERSION=\"$(VERSION)\" -Ibuild/include -Ibuild/bearssl/include -I.
 LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none
+# -static makes an executable loaded at a fixed address (not a PIE), so
+# the objects of musl-gcc builds need no position-independent code either:
+# -fno-pie (absolute addresses) saves about 2 KB of text. The clang and
+# glibc builds (SANITIZE=1, valgrind, fuzz) link PIEs and keep the default.
+NOPIE = $(if $(filter musl-gcc,$(CC)),-fno-pie)
 UNIT_LDFLAGS = -static
 B = build
 PROG = docker-cleaner
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner cleaner_ev conn disk docker docker_ev docker_obj docker_req \
-	evict http id idtab inventory json jstream log loop metrics optab \
+	evict fmt http id idtab inventory json jstream log loop metrics optab \
 	optab_usage opts parse policy report state util x509 keep
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)
@@ -139,7 +144,7 @@ config.h: config.h.def
 
 $(B)/%.o: src/%.c $(HDR) config.h build/.deps $(SANDEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(NOPIE) $(CPPFLAGS) -c -o $@ $<
 
 $(PROG): $(OBJ) $(B)/main.o $(TLSOBJ) $(B)/.tls-$(TLS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(B)/main.o $(TLSOBJ)

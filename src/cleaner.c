@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "util.h"
 #include "conn.h"
@@ -338,7 +339,7 @@ cl_created(const struct event *ev, int live_ev)
 static void
 fmt_since(char *out, size_t n, long long ns)
 {
-	snprintf(out, n, "%lld.%09lld", ns / 1000000000LL, ns % 1000000000LL);
+	fmt_snprintf(out, n, "%lld.%09lld", ns / 1000000000LL, ns % 1000000000LL);
 }
 
 /* the daemon's buffer of past events: container creates are uses */

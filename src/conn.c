@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
@@ -96,7 +97,7 @@ hook_delay(int endless)
 
 	if (endless && (!v || !*v))
 		v = getenv("DC_TEST_IDLE_DELAY_MS");
-	if (!v || (ms = atol(v)) <= 0)
+	if (!v || (ms = (long)str_dec(v, NULL)) <= 0)
 		return;
 	warn("test hook: delay %ld ms before a wait", ms);
 	ts.tv_sec = ms / 1000;
@@ -241,7 +242,7 @@ target_parse(const char *url, struct target *t, char *err, size_t errsz)
 
 	memset(t, 0, sizeof *t);
 	if (strlen(url) >= sizeof t->text) {
-		snprintf(err, errsz, "host '%.40s...': too long", url);
+		fmt_snprintf(err, errsz, "host '%.40s...': too long", url);
 		return -1;
 	}
 	strcpy(t->text, url);
@@ -249,12 +250,12 @@ target_parse(const char *url, struct target *t, char *err, size_t errsz)
 		p = url + 7;
 		n = strlen(p);
 		if (n == 0 || p[0] != '/') {
-			snprintf(err, errsz, "host '%s': a unix socket needs an "
+			fmt_snprintf(err, errsz, "host '%s': a unix socket needs an "
 			    "absolute path (unix:///var/run/docker.sock)", url);
 			return -1;
 		}
 		if (n >= sizeof t->path) {
-			snprintf(err, errsz, "host '%s': socket path longer "
+			fmt_snprintf(err, errsz, "host '%s': socket path longer "
 			    "than %zu bytes", url, sizeof t->path - 1);
 			return -1;
 		}
@@ -270,7 +271,7 @@ target_parse(const char *url, struct target *t, char *err, size_t errsz)
 		if (*p == '[') {	/* [v6addr]:port */
 			const char *e = memchr(p, ']', n);
 			if (!e || e + 1 >= p + n || e[1] != ':') {
-				snprintf(err, errsz, "host '%s': needs a port "
+				fmt_snprintf(err, errsz, "host '%s': needs a port "
 				    "(tcp://[ADDRESS]:PORT)", url);
 				return -1;
 			}
@@ -281,7 +282,7 @@ target_parse(const char *url, struct target *t, char *err, size_t errsz)
 		} else {
 			colon = memchr(p, ':', n);
 			if (!colon) {
-				snprintf(err, errsz, "host '%s': needs a port "
+				fmt_snprintf(err, errsz, "host '%s': needs a port "
 				    "(tcp://HOST:PORT, 2376 for TLS)", url);
 				return -1;
 			}
@@ -290,28 +291,28 @@ target_parse(const char *url, struct target *t, char *err, size_t errsz)
 			memcpy(t->host, p, (size_t)(colon - p));
 		}
 		if (t->host[0] == '\0' || strchr(t->host, '/')) {
-			snprintf(err, errsz, "host '%s': bad host name", url);
+			fmt_snprintf(err, errsz, "host '%s': bad host name", url);
 			return -1;
 		}
 		n -= (size_t)(colon + 1 - p);
 		if (n == 0 || n >= sizeof t->port ||
 		    strspn(colon + 1, "0123456789") < n) {
-			snprintf(err, errsz, "host '%s': bad port", url);
+			fmt_snprintf(err, errsz, "host '%s': bad port", url);
 			return -1;
 		}
 		memcpy(t->port, colon + 1, n);
-		if (atoi(t->port) < 1 || atoi(t->port) > 65535) {
-			snprintf(err, errsz, "host '%s': port out of range", url);
+		if ((int)str_dec(t->port, NULL) < 1 || (int)str_dec(t->port, NULL) > 65535) {
+			fmt_snprintf(err, errsz, "host '%s': port out of range", url);
 			return -1;
 		}
 		t->kind = T_TCP;
 		return 0;
 	}
-	snprintf(err, errsz, "host '%s': unsupported; use unix:///PATH or "
+	fmt_snprintf(err, errsz, "host '%s': unsupported; use unix:///PATH or "
 	    "tcp://HOST:PORT", url);
 	return -1;
 toolong:
-	snprintf(err, errsz, "host '%s': host name too long", url);
+	fmt_snprintf(err, errsz, "host '%s': host name too long", url);
 	return -1;
 }
 

@@ -2,6 +2,7 @@
 /* The build without TLS (make TLS=0): unix sockets only. */
 #include <stdio.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "tls.h"
@@ -16,7 +17,7 @@ tls_setup(const char *ca, const char *cert, const char *key, int explicit,
 	(void)cert;
 	(void)key;
 	(void)explicit;
-	snprintf(err, errsz, "host '%s': this docker-cleaner was built without "
+	fmt_snprintf(err, errsz, "host '%s': this docker-cleaner was built without "
 	    "TLS (make TLS=0); it reaches unix sockets only", host);
 	return -1;
 }

@@ -19,6 +19,7 @@
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
+#include "util.h"
 
 /* a socket connected to sa; -1 (logged) when it cannot be */
 static int
@@ -45,7 +46,7 @@ numeric(const struct target *t, struct sockaddr_storage *ss)
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 	/* target_parse checked the port: 1 to 65535 */
-	uint16_t port = htons((uint16_t)atoi(t->port));
+	uint16_t port = htons((uint16_t)(int)str_dec(t->port, NULL));
 
 	memset(ss, 0, sizeof *ss);
 	if (inet_pton(AF_INET, t->host, &in->sin_addr) == 1) {

@@ -21,6 +21,7 @@
 
 #include <bearssl.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
@@ -192,23 +193,23 @@ explain(int e, char *buf, size_t n)
 	case BR_ERR_BAD_VERSION:
 	case BR_ERR_BAD_LENGTH:
 	case BR_ERR_TOO_LARGE:
-		snprintf(buf, n, "the server does not speak TLS (a plain "
+		fmt_snprintf(buf, n, "the server does not speak TLS (a plain "
 		    "port?) (BearSSL error %d)", e);
 		return buf;
 	}
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_SEND_FATAL_ALERT) {
-		snprintf(buf, n, "the daemon refused the handshake with alert "
+		fmt_snprintf(buf, n, "the daemon refused the handshake with alert "
 		    "%d (%s): no client certificate, or one it does not "
 		    "trust?", e - BR_ERR_RECV_FATAL_ALERT,
 		    alert_name(e - BR_ERR_RECV_FATAL_ALERT));
 		return buf;
 	}
 	if (e >= BR_ERR_X509_OK && e < BR_ERR_RECV_FATAL_ALERT) {
-		snprintf(buf, n, "the server certificate is invalid (BearSSL "
+		fmt_snprintf(buf, n, "the server certificate is invalid (BearSSL "
 		    "X.509 error %d)", e);
 		return buf;
 	}
-	snprintf(buf, n, "handshake failed (BearSSL error %d)", e);
+	fmt_snprintf(buf, n, "handshake failed (BearSSL error %d)", e);
 	return buf;
 }
 
@@ -336,7 +337,7 @@ tls_wrap(struct conn *c, const struct target *t)
 	sl->raw.timeout_ms = REPLY_TIMEOUT_MS;
 	sl->raw.idle = 0;
 	sl->outer = c;
-	snprintf(sl->host, sizeof sl->host, "%s:%s", t->host, t->port);
+	fmt_snprintf(sl->host, sizeof sl->host, "%s:%s", t->host, t->port);
 	br_ssl_client_init_full(&sl->sc, &sl->xc, cr->anchors, cr->nanchors);
 	br_ssl_engine_set_versions(&sl->sc.eng, BR_TLS12, BR_TLS12);
 	if (cr->key_type == BR_KEYTYPE_RSA)
@@ -350,7 +351,7 @@ tls_wrap(struct conn *c, const struct target *t)
 	br_ssl_engine_set_protocol_names(&sl->sc.eng, alpn, 1);
 	sl->xw.vtable = &xw_class;
 	sl->xw.inner = &sl->xc.vtable;
-	snprintf(sl->name, sizeof sl->name, "%s", t->host);
+	fmt_snprintf(sl->name, sizeof sl->name, "%s", t->host);
 	sl->xw.host = sl->name;
 	br_ssl_engine_set_x509(&sl->sc.eng, &sl->xw.vtable);
 	if (getrandom(seed, sizeof seed, 0) == (ssize_t)sizeof seed)

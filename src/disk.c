@@ -17,6 +17,7 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "id.h"
@@ -83,7 +84,7 @@ images_root(void)
 		return -1;
 	}
 	if (containerd) {
-		snprintf(own, sizeof own, "%s/containerd/daemon", root);
+		fmt_snprintf(own, sizeof own, "%s/containerd/daemon", root);
 		if (is_dir(own) && strlen(own) < sizeof root)
 			strcpy(root, own);
 		else if (is_dir(sys))

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "http.h"
@@ -399,7 +400,7 @@ value_of(struct json *j, const char *p, size_t n)
 		    -1 : 0;
 	if (n > sizeof buf - 3)
 		return -1;
-	k = snprintf(buf, sizeof buf, "[%.*s]", (int)n, p);
+	k = fmt_snprintf(buf, sizeof buf, "[%.*s]", (int)n, p);
 	if (json_parse(j, buf, (size_t)k, dk_toks, JSON_TOKENS, &why) < 0)
 		return -1;
 	j->t++;		/* the primitive's token is the first */
@@ -431,7 +432,7 @@ docker_df(int (*cb)(void *, const struct df_image *), void *ctx,
 	*layers = -1;
 	*skipped = 0;
 	if (v < 1025) {
-		snprintf(d->msg, sizeof d->msg, "no /system/df before API 1.25");
+		fmt_snprintf(d->msg, sizeof d->msg, "no /system/df before API 1.25");
 		return DK_REFUSED;
 	}
 	if (dk_request(d, "GET", 1, "%s", v >= 1042 ? "/system/df?type=image" :
@@ -470,7 +471,7 @@ info_member(const char *key, size_t kn, const char *p, size_t n, void *arg)
 		for (k = 1, m = 0; m < j->t[0].size; m++, k = json_skip(j, k))
 			if (j->t[k].type == J_ARRAY && j->t[k].size == 2 &&
 			    json_str(j, k + 2, s, sizeof s, NULL) == 0 &&
-			    strstr(s, "io.containerd.snapshotter"))
+			    str_find(s, "io.containerd.snapshotter"))
 				a->containerd = 1;
 	}
 	return 0;

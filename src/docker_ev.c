@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "util.h"
 #include "conn.h"
@@ -64,11 +65,11 @@ docker_events_open(const char *since, const char *until)
 	 * until are in the live stream too: counting them twice is harmless.
 	 */
 	if (until && d->podman)
-		n = snprintf(path, sizeof path,
+		n = fmt_snprintf(path, sizeof path,
 		    "%s/events?since=%s&stream=false&filters=%s", d->prefix,
 		    since, filter_types);
 	else
-		n = snprintf(path, sizeof path,
+		n = fmt_snprintf(path, sizeof path,
 		    "%s/events?since=%s%s%s&filters=%s", d->prefix, since,
 		    until ? "&until=" : "", until ? until : "", filter_types);
 	if (n < 0 || (size_t)n >= sizeof path) {

@@ -294,7 +294,7 @@ docker_remove_container(const struct id *cid)
 		return dk_outcome(d, 1, http_drain(&d->http, NULL, 0) == 0);
 	r = dk_outcome(d, 0, 0);
 	/* a second removal of the same container is no failure */
-	if (d->status == 409 && strstr(d->msg, "already in progress"))
+	if (d->status == 409 && str_find(d->msg, "already in progress"))
 		return DK_GONE;
 	return r;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "http.h"
@@ -50,7 +51,7 @@ docker_msg(void)
 
 	if (dk.status == 0)
 		return "no reply";
-	snprintf(out, sizeof out, "%d %s", dk.status, dk.msg);
+	fmt_snprintf(out, sizeof out, "%d %s", dk.status, dk.msg);
 	return out;
 }
 
@@ -93,7 +94,7 @@ refusal(const struct docker *d)
 		return DK_REFUSED;
 	for (i = 0; i < sizeof podman_conflicts / sizeof podman_conflicts[0];
 	    i++)
-		if (strstr(d->msg, podman_conflicts[i]))
+		if (str_find(d->msg, podman_conflicts[i]))
 			return DK_CONFLICT;
 	return DK_FAILED;
 }
@@ -226,9 +227,9 @@ dk_request(struct docker *d, const char *method, int versioned,
 	va_list ap;
 	int n, m;
 
-	n = snprintf(path, sizeof path, "%s", versioned ? d->prefix : "");
+	n = fmt_snprintf(path, sizeof path, "%s", versioned ? d->prefix : "");
 	va_start(ap, fmt);
-	m = vsnprintf(path + n, sizeof path - (size_t)n, fmt, ap);
+	m = fmt_vsnprintf(path + n, sizeof path - (size_t)n, fmt, ap);
 	va_end(ap);
 	if (m < 0 || (size_t)m >= sizeof path - (size_t)n) {
 		warn("request path too long");
@@ -355,10 +356,10 @@ docker_negotiate(const char *pin)
 	if (pin) {
 		if (*pin == 'v')
 			pin++;
-		maj = strtol(pin, &end, 10);
+		maj = (long)str_dec(pin, &end);
 		if (*end != '.' || end == pin || maj < 0 || maj > 99)
 			goto badpin;
-		min = strtol(end + 1, &end, 10);
+		min = (long)str_dec(end + 1, &end);
 		if (*end || min < 0 || min > 999)
 			goto badpin;
 		d->api_major = (int)maj;
@@ -386,7 +387,7 @@ docker_negotiate(const char *pin)
 		}
 	}
 	dk_finish(d, 1);
-	snprintf(d->prefix, sizeof d->prefix, "/v%d.%d", d->api_major,
+	fmt_snprintf(d->prefix, sizeof d->prefix, "/v%d.%d", d->api_major,
 	    d->api_minor);
 	return DK_DONE;
 badpin:

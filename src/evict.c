@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "id.h"
@@ -59,8 +60,8 @@ cl_remove_ctr(const struct id *id)
 
 	id_hex(id, hex);
 	if (cl_set->dry_run) {
-		printf("would remove container %s\n", hex);
-		fflush(stdout);
+		fmt_printf("would remove container %s\n", hex);
+		fmt_flush();
 		return;
 	}
 	if ((r = docker_remove_container(id)) == DK_DONE) {
@@ -97,10 +98,10 @@ cl_refs_text(char *out, size_t n)
 
 	out[0] = '\0';
 	for (i = 0; i < cl_ii.nrefs && o + 1 < n; i++)
-		o += (size_t)snprintf(out + o, n - o, "%s%s", i ? "," : "",
+		o += (size_t)fmt_snprintf(out + o, n - o, "%s%s", i ? "," : "",
 		    cl_ii.refs[i]);
 	if (cl_ii.nrefs == 0)
-		snprintf(out, n, "untagged");
+		fmt_snprintf(out, n, "untagged");
 	san(out, n, out, strlen(out));
 	return out;
 }
@@ -263,9 +264,9 @@ delete_image(const struct id *id)
 		return;
 	}
 	if (cl_set->dry_run) {
-		printf("would delete image %s tags=%s size=%lld last_used=%s\n",
+		fmt_printf("would delete image %s tags=%s size=%lld last_used=%s\n",
 		    hex, refs, cl_ii.size, when);
-		fflush(stdout);
+		fmt_flush();
 		inv_image_del(id);	/* as if deleted, for what follows */
 		return;
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "hiwater.h"
 #include "util.h"
@@ -72,8 +73,8 @@ report_rss(void)
 	    n == 0)
 		return;
 	buf[n] = '\0';
-	if ((p = strstr(buf, "VmHWM:")))
-		fprintf(stderr, "peak-rss %ld kB\n", strtol(p + 6, NULL, 10));
+	if ((p = str_find(buf, "VmHWM:")))
+		fmt_dprintf(2, "peak-rss %ld kB\n", (long)str_dec(p + 6, NULL));
 }
 
 int
@@ -86,7 +87,7 @@ hw_report(void)
 		for (used = regions[i].n; used > 0; used--)
 			if (regions[i].p[used - 1] != CANARY)
 				break;
-		fprintf(stderr, "highwater %s %zu %zu\n", regions[i].name, used,
+		fmt_dprintf(2, "highwater %s %zu %zu\n", regions[i].name, used,
 		    regions[i].n);
 	}
 	report_rss();
@@ -101,7 +102,7 @@ hw_report(void)
 			over = 1;	/* all of it written: maybe more */
 		if (depth > STACK_MAX)
 			over = 1;
-		fprintf(stderr, "highwater stack %zu %d\n", depth, STACK_MAX);
+		fmt_dprintf(2, "highwater stack %zu %d\n", depth, STACK_MAX);
 	}
 	return over ? -1 : 0;
 }

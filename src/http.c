@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "http.h"
@@ -40,7 +41,7 @@ http_request(struct conn *c, const char *method, const char *host,
 	char req[HTTP_REQ_MAX];
 	int n;
 
-	n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
+	n = fmt_snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
 	    "User-Agent: docker-cleaner/" VERSION "\r\n%s\r\n", method, path,
 	    host, keep ? "" : "Connection: close\r\n");
 	if (n < 0 || (size_t)n >= sizeof req) {
@@ -99,7 +100,7 @@ imf_date(const char *v, size_t n)
 		;
 	if (!*m)
 		return -1;
-	snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", v + 12,
+	fmt_snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", v + 12,
 	    (int)((m - months) / 3 + 1), v + 5, v + 17);
 	if (rfc3339_ns(iso, strlen(iso), &ns) < 0)
 		return -1;
@@ -134,7 +135,7 @@ header(struct http *h, char *s, size_t n)
 			warn("reply has a bad Content-Length");
 			return -1;
 		}
-		cl = strtoll(v, NULL, 10);	/* 18 digits or fewer: fits */
+		cl = str_dec(v, NULL);	/* 18 digits or fewer: fits */
 		if (h->left >= 0 && h->left != cl) {
 			warn("reply has two different Content-Lengths");
 			return -1;
@@ -158,8 +159,8 @@ header(struct http *h, char *s, size_t n)
 		size_t a = strspn(v, "0123456789"), b;
 		b = a < vl && v[a] == '.' ? strspn(v + a + 1, "0123456789") : 0;
 		if (a >= 1 && a <= 2 && b >= 1 && b <= 3 && a + 1 + b == vl) {
-			maj = (int)strtol(v, NULL, 10);
-			min = (int)strtol(v + a + 1, NULL, 10);
+			maj = (int)(long)str_dec(v, NULL);
+			min = (int)(long)str_dec(v + a + 1, NULL);
 			h->api_major = maj;
 			h->api_minor = min;
 		}

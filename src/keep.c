@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "id.h"
 #include "opts.h"
 #include "optab.h"
 #include "keep.h"
+#include "util.h"
 
 static const struct opt_list *pats, *labels;
 
@@ -29,7 +31,7 @@ bracket_end(const char *p)
 	if (*q == ']')
 		q++;		/* a ']' first is itself */
 	for (; *q && *q != ']'; q++)
-		if (q[0] == '[' && q[1] == ':' && (p = strstr(q + 2, ":]")))
+		if (q[0] == '[' && q[1] == ':' && (p = str_find(q + 2, ":]")))
 			q = p + 1;
 	return *q ? q : NULL;
 }
@@ -67,7 +69,7 @@ in_bracket(const char *p, const char *end, int c)
 		q++;
 	}
 	while (q < end) {
-		if (q[0] == '[' && q[1] == ':' && (p = strstr(q + 2, ":]")) &&
+		if (q[0] == '[' && q[1] == ':' && (p = str_find(q + 2, ":]")) &&
 		    p < end) {
 			in |= in_class(q + 2, (size_t)(p - q - 2), c);
 			q = p + 2;
@@ -203,11 +205,11 @@ static int
 check_len(const char *s, char *why, size_t whysz)
 {
 	if (!*s) {
-		snprintf(why, whysz, "empty");
+		fmt_snprintf(why, whysz, "empty");
 		return -1;
 	}
 	if (strlen(s) >= REF_LEN) {
-		snprintf(why, whysz, "longer than %d bytes", REF_LEN - 1);
+		fmt_snprintf(why, whysz, "longer than %d bytes", REF_LEN - 1);
 		return -1;
 	}
 	return 0;
@@ -227,7 +229,7 @@ keep_check_label(const void *value, char *why, size_t whysz)
 	if (check_len(s, why, whysz) < 0)
 		return -1;
 	if (*s == '=') {
-		snprintf(why, whysz, "no label key before '='");
+		fmt_snprintf(why, whysz, "no label key before '='");
 		return -1;
 	}
 	return 0;

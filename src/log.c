@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -26,12 +27,12 @@ logm(int level, const char *fmt, ...)
 	if (level > log_level)
 		return;
 	n = strlen(fmt_time(line, sizeof line, now_ns()));
-	r = snprintf(line + n, sizeof line - n, " docker-cleaner[%ld] %s: ",
+	r = fmt_snprintf(line + n, sizeof line - n, " docker-cleaner[%ld] %s: ",
 	    (long)getpid(), names[level]);
 	if (r > 0)
 		n += (size_t)r;
 	va_start(ap, fmt);
-	r = vsnprintf(line + n, sizeof line - n, fmt, ap);
+	r = fmt_vsnprintf(line + n, sizeof line - n, fmt, ap);
 	va_end(ap);
 	if (r < 0)
 		r = 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
@@ -70,12 +71,12 @@ main(int argc, char **argv)
 	if (r > 0)
 		return 0;
 	if (r < 0) {
-		fprintf(stderr, "docker-cleaner: %s\n", err);
+		fmt_dprintf(2, "docker-cleaner: %s\n", err);
 		return 2;
 	}
 	/* a bad host is bad input: exit 2 before anything is contacted */
 	if (target_parse(s.host, &tg, err, sizeof err) < 0) {
-		fprintf(stderr, "docker-cleaner: %s\n", err);
+		fmt_dprintf(2, "docker-cleaner: %s\n", err);
 		return 2;
 	}
 	tg.tls = s.tls;
@@ -86,7 +87,7 @@ main(int argc, char **argv)
 	if (tg.kind == T_TCP && (tg.tls || !tls_built)) {
 		if (tls_setup(s.tlsca, s.tlscert, s.tlskey, s.tls_explicit,
 		    s.host, err, sizeof err) < 0) {
-			fprintf(stderr, "docker-cleaner: %s\n", err);
+			fmt_dprintf(2, "docker-cleaner: %s\n", err);
 			return 2;
 		}
 	} else if (tg.kind == T_TCP) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "log.h"
 #include "metrics.h"
@@ -80,7 +81,7 @@ put(const char *fmt, ...)
 	if (full)
 		return;
 	va_start(ap, fmt);
-	r = vsnprintf(text + used, sizeof text - used, fmt, ap);
+	r = fmt_vsnprintf(text + used, sizeof text - used, fmt, ap);
 	va_end(ap);
 	if (r < 0 || (size_t)r >= sizeof text - used)
 		full = 1;
@@ -166,7 +167,7 @@ metrics_write(const char *path, int ok, int complete, long long start_ns,
 		    METRICS_MAX);
 		return -1;
 	}
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+	fmt_snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		warn("metrics: %s: %s", tmp, strerror(errno));
 		return -1;

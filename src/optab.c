@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "json.h"
 #include "log.h"
@@ -31,7 +32,7 @@ opt_names(const struct opt *o, const char *sep, char *out, size_t n)
 
 	out[0] = '\0';
 	for (i = 0; o->names[i]; i++) {
-		w = snprintf(out + k, n - k, "%s%s", i == 0 ? "" : sep ? sep :
+		w = fmt_snprintf(out + k, n - k, "%s%s", i == 0 ? "" : sep ? sep :
 		    o->names[i + 1] ? ", " : " or ", o->names[i]);
 		if (w < 0 || (size_t)w >= n - k)
 			return;
@@ -56,11 +57,11 @@ list_add(struct opt_list *l, const char *s, size_t len, char *why,
     size_t whysz)
 {
 	if (l->n >= OPT_LIST_MAX) {
-		snprintf(why, whysz, "more than %d values", OPT_LIST_MAX);
+		fmt_snprintf(why, whysz, "more than %d values", OPT_LIST_MAX);
 		return -1;
 	}
 	if (len >= sizeof l->bytes - l->used) {
-		snprintf(why, whysz, "values longer than %d bytes in all",
+		fmt_snprintf(why, whysz, "values longer than %d bytes in all",
 		    OPT_LIST_BYTES - 1);
 		return -1;
 	}
@@ -90,7 +91,8 @@ scan(const struct optab *t, int argc, char **argv, int *i, size_t *row,
 		return 1;
 	}
 	if (strcmp(a, "--version") == 0) {
-		printf("%s %s\n", t->prog, VERSION);
+		fmt_printf("%s %s\n", t->prog, VERSION);
+		fmt_flush();
 		return 1;
 	}
 	*val = NULL;
@@ -119,12 +121,12 @@ scan(const struct optab *t, int argc, char **argv, int *i, size_t *row,
 		if (a[n] == '\0')
 			goto next;
 	}
-	snprintf(err, errsz, a[0] == '-' ? "unknown option '%.100s' (see "
+	fmt_snprintf(err, errsz, a[0] == '-' ? "unknown option '%.100s' (see "
 	    "--help)" : "unexpected argument '%.100s' (see --help)", a);
 	return -1;
 next:
 	if (*i + 1 >= argc) {
-		snprintf(err, errsz, "option %s needs a value", a);
+		fmt_snprintf(err, errsz, "option %s needs a value", a);
 		return -1;
 	}
 	*val = argv[++*i];
@@ -148,7 +150,7 @@ flag_value(const struct opt *o, void *f, const char *s, char *err,
 	case OPT_DURATION:
 		if ((o->kind == OPT_SIZE ? parse_share(s, o->flags &
 		    OPT_PERCENT, &v, &w) : parse_duration(s, &v, &w)) < 0) {
-			snprintf(why, sizeof why, "%s", w);
+			fmt_snprintf(why, sizeof why, "%s", w);
 			goto bad;
 		}
 		if (o->check && o->check(&v, why, sizeof why) < 0)
@@ -168,12 +170,12 @@ flag_value(const struct opt *o, void *f, const char *s, char *err,
 	case OPT_STRING:
 	case OPT_PATH:
 		if (len >= o->size && o->kind == OPT_PATH) {
-			snprintf(err, errsz, "%s: path longer than %zu bytes",
+			fmt_snprintf(err, errsz, "%s: path longer than %zu bytes",
 			    o->flag, o->size - 1);
 			return -1;
 		}
 		if (len >= o->size) {
-			snprintf(err, errsz, "%s '%.40s...': too long", o->flag,
+			fmt_snprintf(err, errsz, "%s '%.40s...': too long", o->flag,
 			    s);
 			return -1;
 		}
@@ -190,7 +192,7 @@ flag_value(const struct opt *o, void *f, const char *s, char *err,
 		return 0;
 	}
 bad:
-	snprintf(err, errsz, "%s '%.60s': %s", o->flag, s, why);
+	fmt_snprintf(err, errsz, "%s '%.60s': %s", o->flag, s, why);
 	return -1;
 }
 
@@ -299,7 +301,7 @@ conf_list(const struct opt *o, const struct json *j, int i,
 			return list_add(l, "", 0, why, whysz);
 		if (json_str(j, e, l->bytes + l->used,
 		    sizeof l->bytes - l->used, &len) < 0) {
-			snprintf(why, whysz, "values longer than %d bytes in "
+			fmt_snprintf(why, whysz, "values longer than %d bytes in "
 			    "all, or a bad escape", OPT_LIST_BYTES - 1);
 			return -1;
 		}
@@ -308,13 +310,13 @@ conf_list(const struct opt *o, const struct json *j, int i,
 		if (o->check && o->check(opt_item(l, l->n - 1), msg,
 		    sizeof msg) < 0) {
 			san(item, sizeof item, opt_item(l, l->n - 1), len);
-			snprintf(why, whysz, "'%s': %s", item, msg);
+			fmt_snprintf(why, whysz, "'%s': %s", item, msg);
 			return -1;
 		}
 	}
 	return 0;
 bad:
-	snprintf(why, whysz, "must be a JSON array of strings");
+	fmt_snprintf(why, whysz, "must be a JSON array of strings");
 	return -1;
 }
 
@@ -333,7 +335,7 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 	switch (o->kind) {
 	case OPT_BOOL:
 		if (json_bool(j, val, &b) < 0) {
-			snprintf(err, errsz, "config file %s: %s must be true "
+			fmt_snprintf(err, errsz, "config file %s: %s must be true "
 			    "or false", path, o->key);
 			return -1;
 		}
@@ -341,7 +343,7 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 		return 0;
 	case OPT_COUNT:
 		if (json_int(j, val, &q) < 0 || q < 0 || q > o->max) {
-			snprintf(err, errsz, "config file %s: %s must be a whole "
+			fmt_snprintf(err, errsz, "config file %s: %s must be a whole "
 			    "number from 0 to %d", path, o->key, o->max);
 			return -1;
 		}
@@ -352,7 +354,7 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 		    (b = enum_of(o, v)) < 0) {
 			raw(j, val, v, sizeof v);
 			opt_names(o, NULL, names, sizeof names);
-			snprintf(err, errsz, "config file %s: %s '%s' is not %s",
+			fmt_snprintf(err, errsz, "config file %s: %s '%s' is not %s",
 			    path, o->key, v, names);
 			return -1;
 		}
@@ -364,7 +366,7 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 	case OPT_PATH:
 		if (json_str(j, val, FIELD(dst, o), o->size, NULL) < 0 ||
 		    (!*FIELD(dst, o) && !(o->flags & OPT_EMPTY))) {
-			snprintf(err, errsz, "config file %s: %s must be a%s "
+			fmt_snprintf(err, errsz, "config file %s: %s must be a%s "
 			    "string shorter than %zu bytes", path, o->key,
 			    o->flags & OPT_EMPTY ? "" : " non-empty", o->size);
 			return -1;
@@ -374,7 +376,7 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 		return 0;
 	case OPT_LIST:
 		if (conf_list(o, j, val, &list, why, sizeof why) < 0) {
-			snprintf(err, errsz, "config file %s: %s: %s", path,
+			fmt_snprintf(err, errsz, "config file %s: %s: %s", path,
 			    o->key, why);
 			return -1;
 		}
@@ -386,20 +388,20 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 	}
 	if (j->t[val].type == J_STRING) {
 		if (json_str(j, val, v, sizeof v, NULL) < 0) {
-			snprintf(why, sizeof why, o->kind == OPT_SIZE ?
+			fmt_snprintf(why, sizeof why, o->kind == OPT_SIZE ?
 			    "too long" : "not a duration (a number with ms, s, "
 			    "m, h or d)");
 			goto bad;
 		}
 		if ((o->kind == OPT_SIZE ? parse_share(v, o->flags &
 		    OPT_PERCENT, &q, &w) : parse_duration(v, &q, &w)) < 0) {
-			snprintf(why, sizeof why, "%s", o->kind == OPT_SIZE ? w :
+			fmt_snprintf(why, sizeof why, "%s", o->kind == OPT_SIZE ? w :
 			    "not a duration (a number with ms, s, m, h or d)");
 			goto bad;
 		}
 	} else if (json_int(j, val, &q) < 0 || q < 0 ||
 	    (o->kind == OPT_DURATION && q > MAXSECS)) {
-		snprintf(err, errsz, "config file %s: %s must be a %s string or "
+		fmt_snprintf(err, errsz, "config file %s: %s must be a %s string or "
 		    "a whole number of %s", path, o->key, o->kind == OPT_SIZE ?
 		    "size" : "duration", o->kind == OPT_SIZE ? "bytes" :
 		    "seconds");
@@ -413,7 +415,7 @@ conf_value(const struct opt *o, const struct json *j, int val, void *dst,
 	return 0;
 bad:
 	raw(j, val, v, sizeof v);
-	snprintf(err, errsz, "config file %s: %s '%s': %s", path, o->key, v,
+	fmt_snprintf(err, errsz, "config file %s: %s '%s': %s", path, o->key, v,
 	    why);
 	return -1;
 }
@@ -429,13 +431,13 @@ opt_config(const struct optab *t, void *dst, const char *buf, size_t len,
 	int k, m;
 
 	if (json_parse(&j, buf, len, t->toks, t->ntoks, &why) < 0) {
-		snprintf(err, errsz, "config file %s: %s JSON%s", path, why,
+		fmt_snprintf(err, errsz, "config file %s: %s JSON%s", path, why,
 		    strcmp(why, "too many tokens") == 0 ?
 		    " (nested or larger than this program reads)" : "");
 		return -1;
 	}
 	if (j.t[0].type != J_OBJECT) {
-		snprintf(err, errsz, "config file %s: not a JSON object", path);
+		fmt_snprintf(err, errsz, "config file %s: not a JSON object", path);
 		return -1;
 	}
 	for (k = 1, m = 0; m < j.t[0].size; m++, k = json_skip(&j, k + 1)) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "json.h"
 #include "opts.h"
@@ -21,13 +22,13 @@ usage_item(const struct opt *o, char *out, size_t n)
 	if (o->kind == OPT_ENUM)
 		opt_names(o, "|", names, sizeof names);
 	if (o->shortf)
-		snprintf(out, n, "[-%c|%s]%s", o->shortf, o->flag,
+		fmt_snprintf(out, n, "[-%c|%s]%s", o->shortf, o->flag,
 		    o->kind == OPT_COUNT ? "..." : "");
 	else if (o->kind == OPT_BOOL || o->kind == OPT_COUNT)
-		snprintf(out, n, "[%s]%s", o->flag,
+		fmt_snprintf(out, n, "[%s]%s", o->flag,
 		    o->kind == OPT_COUNT ? "..." : "");
 	else
-		snprintf(out, n, "[%s %s]%s", o->flag, o->kind == OPT_ENUM ?
+		fmt_snprintf(out, n, "[%s %s]%s", o->flag, o->kind == OPT_ENUM ?
 		    names : o->arg, o->kind == OPT_LIST ? "..." : "");
 }
 
@@ -36,13 +37,13 @@ static void
 word(size_t *col, size_t indent, const char *w)
 {
 	if (*col > indent && *col + 1 + strlen(w) > 79) {
-		printf("\n%*s", (int)indent, "");
+		fmt_printf("\n%*s", (int)indent, "");
 		*col = indent;
 	} else if (*col != indent) {
-		putchar(' ');
+		fmt_putchar(' ');
 		(*col)++;
 	}
-	fputs(w, stdout);
+	fmt_printf("%s", w);
 	*col += strlen(w);
 }
 
@@ -55,7 +56,7 @@ opt_usage(const struct optab *t)
 	size_t i, col, ind = strlen(t->prog) + 8;
 	int w;
 
-	col = (size_t)printf("usage: %s", t->prog);
+	col = (size_t)fmt_printf("usage: %s", t->prog);
 	for (i = 0; i < t->n; i++)
 		if ((o = &t->row[i])->flag) {
 			usage_item(o, it, sizeof it);
@@ -63,33 +64,34 @@ opt_usage(const struct optab *t)
 		}
 	word(&col, ind, "[--version]");
 	word(&col, ind, "[--help]");
-	printf("\n\n%s\n\n", t->about);
+	fmt_printf("\n\n%s\n\n", t->about);
 	for (i = 0; i < t->n; i++) {
 		if (!(o = &t->row[i])->flag)
 			continue;
 		if (o->shortf)
-			w = printf("  -%c, %s", o->shortf, o->flag);
+			w = fmt_printf("  -%c, %s", o->shortf, o->flag);
 		else
-			w = printf("  %s%s%s", o->flag, o->arg ? " " : "",
+			w = fmt_printf("  %s%s%s", o->flag, o->arg ? " " : "",
 			    o->arg ? o->arg : "");
 		for (h = o->help; h && *h; h = *nl ? nl + 1 : nl) {
 			nl = strchr(h, '\n');
 			nl = nl ? nl : h + strlen(h);
 			if (w > 16) {
-				putchar('\n');
+				fmt_putchar('\n');
 				w = 0;
 			}
-			printf("%*s%.*s", 18 - w, "", (int)(nl - h), h);
+			fmt_printf("%*s%.*s", 18 - w, "", (int)(nl - h), h);
 			w = 18;
 		}
-		putchar('\n');
+		fmt_putchar('\n');
 	}
-	col = (size_t)printf("\nConfig keys:") - 1;
+	col = (size_t)fmt_printf("\nConfig keys:") - 1;
 	for (i = 0; i < t->n; i++)
 		if ((o = &t->row[i])->key) {
-			snprintf(it, sizeof it, "%s%s", o->key,
+			fmt_snprintf(it, sizeof it, "%s%s", o->key,
 			    i + 1 < t->n ? "," : ".");
 			word(&col, 0, it);
 		}
-	printf("\n%s", t->tail);
+	fmt_printf("\n%s", t->tail);
+	fmt_flush();
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "json.h"
 #include "log.h"
@@ -37,7 +38,7 @@ resync_check(const void *value, char *why, size_t whysz)
 	long long ms = *(const long long *)value;
 
 	if (ms > 0 && ms < RESYNC_MIN_MS) {
-		snprintf(why, whysz, "shorter than %d ms (0 turns the resync "
+		fmt_snprintf(why, whysz, "shorter than %d ms (0 turns the resync "
 		    "off)", (int)RESYNC_MIN_MS);
 		return -1;
 	}
@@ -53,18 +54,18 @@ metrics_check(const void *value, char *why, size_t whysz)
 	struct stat st;
 
 	if (!*path) {
-		snprintf(why, whysz, "empty");
+		fmt_snprintf(why, whysz, "empty");
 		return -1;
 	}
 	/* the folder: "." without a slash, "/" for "/NAME" */
-	snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == path ? 1 :
+	fmt_snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == path ? 1 :
 	    (int)(slash - path), slash ? path : ".");
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(why, whysz, "folder %s does not exist", dir);
+		fmt_snprintf(why, whysz, "folder %s does not exist", dir);
 		return -1;
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(why, whysz, "a folder");
+		fmt_snprintf(why, whysz, "a folder");
 		return -1;
 	}
 	return 0;
@@ -228,11 +229,11 @@ config_load(struct settings *s, const char *path, int explicit, int strict,
 		/* said at info level by the caller (settings_no_config) */
 		if (errno == ENOENT && !explicit && !strict)
 			return 1;
-		snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
+		fmt_snprintf(err, errsz, "config file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (n > CONFIG_MAX) {
-		snprintf(err, errsz, "config file %s: larger than %d bytes",
+		fmt_snprintf(err, errsz, "config file %s: larger than %d bytes",
 		    path, CONFIG_MAX);
 		return -1;
 	}
@@ -248,7 +249,7 @@ host_of(struct settings *s, char *err, size_t errsz)
 	if (said("--host") || s->host[0])
 		;
 	else if (env && strlen(env) >= sizeof s->host) {
-		snprintf(err, errsz, "host '%.40s...': too long", env);
+		fmt_snprintf(err, errsz, "host '%.40s...': too long", env);
 		return -1;
 	} else if (env) {
 		strcpy(s->host, env);
@@ -278,12 +279,12 @@ tls_paths(struct settings *s, char *err, size_t errsz)
 		if (said(flag[i]) || dst[i][0])
 			continue;	/* the flag, or the config file */
 		if (dir && *dir)
-			n = snprintf(dst[i], PATH_LEN, "%s/%s", dir, names[i]);
+			n = fmt_snprintf(dst[i], PATH_LEN, "%s/%s", dir, names[i]);
 		else
-			n = snprintf(dst[i], PATH_LEN, "%s/.docker/%s",
+			n = fmt_snprintf(dst[i], PATH_LEN, "%s/.docker/%s",
 			    home && *home ? home : "", names[i]);
 		if (n < 0 || n >= PATH_LEN) {
-			snprintf(err, errsz, "TLS file path for %s longer than "
+			fmt_snprintf(err, errsz, "TLS file path for %s longer than "
 			    "%d bytes", names[i], PATH_LEN - 1);
 			return -1;
 		}
@@ -299,7 +300,7 @@ local_check(const struct settings *s, char *err, size_t errsz)
 
 	if ((s->quota >= 0 && !s->min_free) || strncmp(s->host, "tcp://", 6))
 		return 0;
-	snprintf(err, errsz, "%s '%lld%s': the images' filesystem is measured "
+	fmt_snprintf(err, errsz, "%s '%lld%s': the images' filesystem is measured "
 	    "here, so the daemon must be local (unix://), not %.100s",
 	    s->quota < 0 ? "quota" : "min-free", v < 0 ? -v : v,
 	    v < 0 ? "%" : " bytes", s->host);
@@ -318,7 +319,7 @@ settings_make(struct settings *s, int strict, char *err, size_t errsz)
 	s->rsc = RSC_ALWAYS;
 	s->resync_ms = DEFAULT_RESYNC_MS;
 	strcpy(s->state_file, DEFAULT_STATE);
-	snprintf(s->config, sizeof s->config, "%s",
+	fmt_snprintf(s->config, sizeof s->config, "%s",
 	    said("--config") ? flags.config : default_config());
 	if ((r = config_load(s, s->config, said("--config"), strict, err,
 	    errsz)) < 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "opts.h"
 #include "util.h"
@@ -111,7 +112,7 @@ const char *
 share_text(char *out, size_t n, long long v)
 {
 	if (v < 0)
-		snprintf(out, n, "%lld%% of the images' filesystem", -v);
+		fmt_snprintf(out, n, "%lld%% of the images' filesystem", -v);
 	else
 		hsize(out, n, v);
 	return out;

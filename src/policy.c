@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "id.h"
 #include "policy.h"
@@ -249,9 +250,9 @@ const char *
 policy_why(const struct decision *d, char *buf, size_t n)
 {
 	if (d->why == R_IN_USE)
-		snprintf(buf, n, "in use by %u container%s", d->n,
+		fmt_snprintf(buf, n, "in use by %u container%s", d->n,
 		    d->n == 1 ? "" : "s");
 	else
-		snprintf(buf, n, "%s", text[d->why]);
+		fmt_snprintf(buf, n, "%s", text[d->why]);
 	return buf;
 }

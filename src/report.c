@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "id.h"
@@ -33,7 +34,7 @@ short_size(char *out, size_t n, long long v)
 	if (v < 0)
 		return strcpy(out, "-");	/* n >= 2: the callers' */
 	hsize(out, n, v);
-	if ((p = strstr(out, " (")))
+	if ((p = str_find(out, " (")))
 		*p = '\0';
 	return out;
 }
@@ -45,15 +46,15 @@ ago(char *out, size_t n, long long t, long long now)
 	long long s = t > now ? 0 : (now - t) / 1000000000LL;
 
 	if (t < 0)
-		snprintf(out, n, "never");
+		fmt_snprintf(out, n, "never");
 	else if (s < 60)
-		snprintf(out, n, "%llds ago", s);
+		fmt_snprintf(out, n, "%llds ago", s);
 	else if (s < 3600)
-		snprintf(out, n, "%lldm ago", s / 60);
+		fmt_snprintf(out, n, "%lldm ago", s / 60);
 	else if (s < 86400)
-		snprintf(out, n, "%lldh ago", s / 3600);
+		fmt_snprintf(out, n, "%lldh ago", s / 3600);
 	else
-		snprintf(out, n, "%lldd ago", s / 86400);
+		fmt_snprintf(out, n, "%lldd ago", s / 86400);
 	return out;
 }
 
@@ -61,13 +62,13 @@ ago(char *out, size_t n, long long t, long long now)
 static void
 jstr(const char *s)
 {
-	putchar('"');
+	fmt_putchar('"');
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
+			fmt_putchar('\\');
+		fmt_putchar(*s);
 	}
-	putchar('"');
+	fmt_putchar('"');
 }
 
 /* v, or null when negative */
@@ -75,9 +76,9 @@ static void
 jnum(const char *key, long long v)
 {
 	if (v < 0)
-		printf("\"%s\":null,", key);
+		fmt_printf("\"%s\":null,", key);
 	else
-		printf("\"%s\":%lld,", key, v);
+		fmt_printf("\"%s\":%lld,", key, v);
 }
 
 /* read the references of image id into cl_ii: 0, or -1 (unknown) */
@@ -97,30 +98,30 @@ json_image(const struct policy_image *im, const struct decision *d,
 	char hex[ID_TEXT], s[REF_LEN], why[64];
 	int i;
 
-	printf("{\"id\":\"%s\",", id_image(&im->id, hex));
-	printf("\"refs\":");
+	fmt_printf("{\"id\":\"%s\",", id_image(&im->id, hex));
+	fmt_printf("\"refs\":");
 	if (refs_of(&im->id) < 0) {
-		printf("null,");
+		fmt_printf("null,");
 	} else {
-		putchar('[');
+		fmt_putchar('[');
 		for (i = 0; i < cl_ii.nrefs; i++) {
 			if (i)
-				putchar(',');
+				fmt_putchar(',');
 			jstr(san(s, sizeof s, cl_ii.refs[i],
 			    strlen(cl_ii.refs[i])));
 		}
-		printf("],");
+		fmt_printf("],");
 	}
 	jnum("size", im->size);
 	jnum("unique_size", im->unique);
 	jnum("last_used", im->last_used < 0 ? -1 :
 	    im->last_used / 1000000000LL);
-	printf("\"last_used_ago\":\"%s\",", ago(s, sizeof s, im->last_used,
+	fmt_printf("\"last_used_ago\":\"%s\",", ago(s, sizeof s, im->last_used,
 	    now));
-	printf("\"containers\":%u,\"decision\":\"%s\",\"reason\":", im->users,
+	fmt_printf("\"containers\":%u,\"decision\":\"%s\",\"reason\":", im->users,
 	    d->why == R_DELETE ? "delete" : "keep");
 	jstr(policy_why(d, why, sizeof why));
-	putchar('}');
+	fmt_putchar('}');
 }
 
 static void
@@ -134,7 +135,7 @@ text_image(const struct policy_image *im, const struct decision *d,
 		strcpy(refs, "?");
 	else
 		cl_refs_text(refs, sizeof refs);
-	printf("%-12.12s  %-10s  %-10s  %-10s  %4u  %-6s  %-24s  %s\n",
+	fmt_printf("%-12.12s  %-10s  %-10s  %-10s  %4u  %-6s  %-24s  %s\n",
 	    id_hex(&im->id, hex), short_size(sz, sizeof sz, im->size),
 	    short_size(us, sizeof us, im->unique),
 	    ago(when, sizeof when, im->last_used, now), im->users,
@@ -162,34 +163,34 @@ cl_report(void)
 	for (i = 0; i < out->ndel; i++)
 		del += in->img[out->del[i]].size;
 	if (json)
-		printf("{\"images\":[");
+		fmt_printf("{\"images\":[");
 	else
-		printf("%-12s  %-10s  %-10s  %-10s  %4s  %-6s  %-24s  %s\n",
+		fmt_printf("%-12s  %-10s  %-10s  %-10s  %4s  %-6s  %-24s  %s\n",
 		    "IMAGE", "SIZE", "UNIQUE", "LAST USE", "CTRS", "ACTION",
 		    "REASON", "REFERENCES");
 	for (i = 0; i < n && !stopping; i++) {
 		k = out->del[i];
 		if (json && i)
-			putchar(',');
+			fmt_putchar(',');
 		if (json)
 			json_image(&in->img[k], &out->d[k], now);
 		else
 			text_image(&in->img[k], &out->d[k], now);
 	}
 	if (json) {
-		printf("],\"managed_images\":%zu,\"managed_bytes\":%lld,"
+		fmt_printf("],\"managed_images\":%zu,\"managed_bytes\":%lld,"
 		    "\"quota\":%lld,\"delete_images\":%zu,\"delete_bytes\":%lld,"
 		    "\"complete\":%s}\n", out->managed, out->total, in->quota,
 		    out->ndel, del, cl_incomplete ? "false" : "true");
 	} else {
-		printf("%zu images, %zu managed: %s of quota %s; to delete: %zu "
+		fmt_printf("%zu images, %zu managed: %s of quota %s; to delete: %zu "
 		    "images, %s\n", in->n, out->managed,
 		    short_size(a, sizeof a, out->total),
 		    short_size(b, sizeof b, in->quota), out->ndel,
 		    short_size(c, sizeof c, del));
 		if (cl_incomplete)
-			printf("inventory incomplete: nothing is deleted until "
+			fmt_printf("inventory incomplete: nothing is deleted until "
 			    "a full inventory\n");
 	}
-	fflush(stdout);
+	fmt_flush();
 }

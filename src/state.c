@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "util.h"
 #include "id.h"
@@ -128,13 +129,13 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 	char *slash;
 	int fd, dfd, k;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+	if (fmt_snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return -1;
-	snprintf(dir, sizeof dir, "%s", path);
+	fmt_snprintf(dir, sizeof dir, "%s", path);
 	if ((slash = strrchr(dir, '/')))
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	else
-		snprintf(dir, sizeof dir, ".");
+		fmt_snprintf(dir, sizeof dir, ".");
 	/*
 	 * A new file, never through a symlink: whatever is at PATH.tmp (a
 	 * stale one, or a link planted there) is removed, and a link planted
@@ -147,14 +148,14 @@ state_save(const char *path, int (*next)(void *, struct id *, long long *),
 		fd = open(tmp, TMP_FLAGS, 0600);
 	if (fd < 0)
 		goto fail;
-	n = (size_t)snprintf(buf, sizeof buf, "%s\n", magic);
+	n = (size_t)fmt_snprintf(buf, sizeof buf, "%s\n", magic);
 	while (next(ctx, &id, &t)) {
 		if (sizeof buf - n < LINE_MAX_) {
 			if (write_all(fd, buf, n) < 0)
 				goto failfd;
 			n = 0;
 		}
-		k = snprintf(buf + n, sizeof buf - n, "%s %lld\n",
+		k = fmt_snprintf(buf + n, sizeof buf - n, "%s %lld\n",
 		    id_image(&id, hex), t);
 		n += (size_t)k;
 	}

@@ -12,6 +12,7 @@
 
 #include <bearssl.h>
 
+#include "fmt.h"
 #include "bounds.h"
 #include "conn.h"
 #include "log.h"
@@ -72,11 +73,11 @@ pem_each(const char *path, int (*fn)(const char *, char *, size_t),
 	int inobj = 0, extra = 1, count = 0;
 
 	if (read_file(path, file_buf, sizeof file_buf, &len) < 0) {
-		snprintf(err, errsz, "TLS file %s: %s", path, strerror(errno));
+		fmt_snprintf(err, errsz, "TLS file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (len == sizeof file_buf) {
-		snprintf(err, errsz, "TLS file %s: larger than %d bytes", path,
+		fmt_snprintf(err, errsz, "TLS file %s: larger than %d bytes", path,
 		    TLS_FILE_MAX - 1);
 		return -1;
 	}
@@ -87,7 +88,7 @@ pem_each(const char *path, int (*fn)(const char *, char *, size_t),
 		len -= k;
 		switch (br_pem_decoder_event(&pc)) {
 		case BR_PEM_BEGIN_OBJ:
-			snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
+			fmt_snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
 			der_len = 0;
 			der_over = 0;
 			br_pem_decoder_setdest(&pc, der_sink, NULL);
@@ -98,7 +99,7 @@ pem_each(const char *path, int (*fn)(const char *, char *, size_t),
 				break;
 			inobj = 0;
 			if (der_over) {
-				snprintf(err, errsz, "TLS file %s: an object is "
+				fmt_snprintf(err, errsz, "TLS file %s: an object is "
 				    "larger than %d bytes", path, TLS_DER_MAX);
 				return -1;
 			}
@@ -107,7 +108,7 @@ pem_each(const char *path, int (*fn)(const char *, char *, size_t),
 			count++;
 			break;
 		case BR_PEM_ERROR:
-			snprintf(err, errsz, "TLS file %s: not valid PEM", path);
+			fmt_snprintf(err, errsz, "TLS file %s: not valid PEM", path);
 			return -1;
 		}
 		if (len == 0 && extra) {
@@ -118,12 +119,12 @@ pem_each(const char *path, int (*fn)(const char *, char *, size_t),
 		}
 	}
 	if (inobj) {
-		snprintf(err, errsz, "TLS file %s: truncated PEM (no END line)",
+		fmt_snprintf(err, errsz, "TLS file %s: truncated PEM (no END line)",
 		    path);
 		return -1;
 	}
 	if (count == 0) {
-		snprintf(err, errsz, "TLS file %s: no PEM object in it", path);
+		fmt_snprintf(err, errsz, "TLS file %s: no PEM object in it", path);
 		return -1;
 	}
 	return count;
@@ -171,7 +172,7 @@ add_anchor(const char *name, char *err, size_t errsz)
 	if (!is_cert(name))
 		return 0;	/* a CA file may hold other objects */
 	if (nanchors == TLS_ANCHORS) {
-		snprintf(err, errsz, "TLS file %s: more than %d CA "
+		fmt_snprintf(err, errsz, "TLS file %s: more than %d CA "
 		    "certificates", cur_path, TLS_ANCHORS);
 		return -1;
 	}
@@ -179,7 +180,7 @@ add_anchor(const char *name, char *err, size_t errsz)
 	br_x509_decoder_init(&dc, dn_sink, NULL);
 	br_x509_decoder_push(&dc, der, der_len);
 	if (!(pk = br_x509_decoder_get_pkey(&dc))) {
-		snprintf(err, errsz, "TLS file %s: a certificate is unreadable "
+		fmt_snprintf(err, errsz, "TLS file %s: a certificate is unreadable "
 		    "(BearSSL error %d)", cur_path,
 		    br_x509_decoder_last_error(&dc));
 		return -1;
@@ -198,12 +199,12 @@ add_anchor(const char *name, char *err, size_t errsz)
 		ta->pkey.key.ec.q = anchor_copy(pk->key.ec.q, pk->key.ec.qlen);
 		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
 	} else {
-		snprintf(err, errsz, "TLS file %s: unsupported CA key type",
+		fmt_snprintf(err, errsz, "TLS file %s: unsupported CA key type",
 		    cur_path);
 		return -1;
 	}
 	if (anchor_over) {
-		snprintf(err, errsz, "TLS file %s: CA certificates larger than "
+		fmt_snprintf(err, errsz, "TLS file %s: CA certificates larger than "
 		    "%d bytes in all", cur_path, TLS_ANCHOR_BYTES);
 		return -1;
 	}
@@ -221,7 +222,7 @@ add_chain(const char *name, char *err, size_t errsz)
 		return 0;
 	if (nchain == TLS_CHAIN_CERTS ||
 	    der_len > sizeof chain_mem - chain_used) {
-		snprintf(err, errsz, "TLS file %s: a chain longer than %d "
+		fmt_snprintf(err, errsz, "TLS file %s: a chain longer than %d "
 		    "certificates or %d bytes", cur_path, TLS_CHAIN_CERTS,
 		    TLS_CHAIN_BYTES);
 		return -1;
@@ -230,7 +231,7 @@ add_chain(const char *name, char *err, size_t errsz)
 		br_x509_decoder_init(&dc, NULL, NULL);
 		br_x509_decoder_push(&dc, der, der_len);
 		if (!br_x509_decoder_get_pkey(&dc)) {
-			snprintf(err, errsz, "TLS file %s: the certificate is "
+			fmt_snprintf(err, errsz, "TLS file %s: the certificate is "
 			    "unreadable (BearSSL error %d)", cur_path,
 			    br_x509_decoder_last_error(&dc));
 			return -1;
@@ -254,14 +255,14 @@ add_key(const char *name, char *err, size_t errsz)
 	    strcmp(name, "PRIVATE KEY") != 0)
 		return 0;	/* e.g. EC PARAMETERS before the key */
 	if (key_type) {
-		snprintf(err, errsz, "TLS file %s: more than one key", cur_path);
+		fmt_snprintf(err, errsz, "TLS file %s: more than one key", cur_path);
 		return -1;
 	}
 	br_skey_decoder_init(&keydec);
 	br_skey_decoder_push(&keydec, der, der_len);
 	if (br_skey_decoder_last_error(&keydec) != 0 ||
 	    !(key_type = br_skey_decoder_key_type(&keydec))) {
-		snprintf(err, errsz, "TLS file %s: not a valid RSA or EC private "
+		fmt_snprintf(err, errsz, "TLS file %s: not a valid RSA or EC private "
 		    "key (BearSSL error %d)", cur_path,
 		    br_skey_decoder_last_error(&keydec));
 		key_type = 0;
@@ -282,7 +283,7 @@ tls_setup(const char *ca, const char *cert, const char *key, int explicit,
 	if (pem_each(ca, add_anchor, err, errsz) < 0)
 		return -1;
 	if (nanchors == 0) {
-		snprintf(err, errsz, "TLS file %s: no CA certificate in it",
+		fmt_snprintf(err, errsz, "TLS file %s: no CA certificate in it",
 		    ca);
 		return -1;
 	}
@@ -300,7 +301,7 @@ tls_setup(const char *ca, const char *cert, const char *key, int explicit,
 	if (pem_each(cert, add_chain, err, errsz) < 0)
 		return -1;
 	if (nchain == 0) {
-		snprintf(err, errsz, "TLS file %s: no certificate in it",
+		fmt_snprintf(err, errsz, "TLS file %s: no certificate in it",
 		    cert);
 		return -1;
 	}
@@ -308,7 +309,7 @@ tls_setup(const char *ca, const char *cert, const char *key, int explicit,
 	if (pem_each(key, add_key, err, errsz) < 0)
 		return -1;
 	if (!key_type) {
-		snprintf(err, errsz, "TLS file %s: no private key in it",
+		fmt_snprintf(err, errsz, "TLS file %s: no private key in it",
 		    key);
 		return -1;
 	}

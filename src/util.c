@@ -2,11 +2,14 @@
 /* The shared small helpers: see util.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "util.h"
 
@@ -133,7 +136,7 @@ hsize(char *out, size_t outsz, long long n)
 	size_t u = 0;
 
 	if (n < 1024) {
-		snprintf(out, outsz, "%lld bytes", n);
+		fmt_snprintf(out, outsz, "%lld bytes", n);
 		return out;
 	}
 	while (u + 1 < sizeof unit / sizeof unit[0] && n / d >= 1024) {
@@ -148,7 +151,7 @@ hsize(char *out, size_t outsz, long long n)
 		u++;
 		t = (n / d) * 10 + ((n % d) * 10 + d / 2) / d;
 	}
-	snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
+	fmt_snprintf(out, outsz, "%lld.%lld %s (%lld bytes)", t / 10, t % 10,
 	    unit[u], n);
 	return out;
 }
@@ -156,17 +159,59 @@ hsize(char *out, size_t outsz, long long n)
 char *
 fmt_time(char *out, size_t n, long long ns)
 {
-	struct tm tm;
-	time_t t = (time_t)(ns / 1000000000LL);
+	/* civil_from_days (Howard Hinnant's), ns >= 0: days >= 0 */
+	long long secs = ns / 1000000000LL, z = secs / 86400 + 719468;
+	long long era = z / 146097, doe = z - era * 146097, yoe, doy, mp, y;
+	int sod = (int)(secs % 86400);
 
 	if (ns < 0) {
-		snprintf(out, n, "never");
+		fmt_snprintf(out, n, "never");
 		return out;
 	}
-	gmtime_r(&t, &tm);
-	if (strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';	/* too small: strftime leaves it undefined */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	y = yoe + era * 400 + (mp >= 10);
+	if (n < sizeof "2024-05-01T12:00:00Z")
+		out[0] = '\0';	/* too small: as strftime did, nothing */
+	else
+		fmt_snprintf(out, n, "%lld-%02lld-%02lldT%02d:%02d:%02dZ", y,
+		    mp < 10 ? mp + 3 : mp - 9, doy - (153 * mp + 2) / 5 + 1,
+		    sod / 3600, sod / 60 % 60, sod % 60);
 	return out;
+}
+
+long long
+str_dec(const char *s, char **end)
+{
+	const char *p = s, *q;
+	unsigned long long v = 0, lim = LLONG_MAX;
+	unsigned d;
+	int neg = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	lim += (unsigned)neg;
+	for (q = p; *p >= '0' && *p <= '9'; p++) {
+		d = (unsigned)(*p - '0');
+		v = v > (lim - d) / 10 ? lim : v * 10 + d;
+	}
+	if (end)
+		*end = (char *)(p > q ? p : s);
+	return neg ? -(long long)(v - 1) - 1 : (long long)v;
+}
+
+char *
+str_find(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (strncmp(s, w, n) == 0)
+			return (char *)s;
+	return n ? NULL : (char *)s;
 }
 
 int

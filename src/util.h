@@ -43,6 +43,15 @@ char *hsize(char *out, size_t outsz, long long n);
  */
 char *fmt_time(char *out, size_t n, long long ns);
 
+/*
+ * strtoll(s, end, 10) without the libc's stdio-based scanner: spaces, a
+ * sign, decimal digits; saturates at LLONG_MIN/LLONG_MAX (errno is not
+ * set); *end (if end) is past the digits, or s when there is none.
+ */
+long long str_dec(const char *s, char **end);
+/* strstr: where w first starts in s (s itself when w is ""), or NULL */
+char *str_find(const char *s, const char *w);
+
 /* the value of hex digit c (0-9, a-f, A-F), or -1 */
 int hex_val(int c);
 /* the 2n hex digits at s (either case) as n bytes into out; 0 or -1 */

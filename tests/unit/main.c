@@ -9,7 +9,7 @@
 static const struct unit_test *const tables[] = {
 	policy_tests, http_tests, jstream_tests, json_tests, opts_tests,
 	idtab_tests, state_tests, util_tests, x509_tests,
-	docker_tests, fixture_tests, cleaner_tests,
+	docker_tests, fixture_tests, cleaner_tests, fmt_tests,
 };
 
 int

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -197,6 +198,48 @@ tfmt_time(void)
 	check(strcmp(fmt_time(b, sizeof b, -1), "never") == 0);
 	/* too small: empty, not undefined */
 	check(strcmp(fmt_time(b, 10, 0), "") == 0);
+	check(strcmp(fmt_time(b, 20, 0), "") == 0);
+	check(strcmp(fmt_time(b, 21, 0), "1970-01-01T00:00:00Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 2147483648LL * S),
+	    "2038-01-19T03:14:08Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 4107542399LL * S),
+	    "2100-02-28T23:59:59Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 4107542400LL * S),
+	    "2100-03-01T00:00:00Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 951868799LL * S),
+	    "2000-02-29T23:59:59Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, 978307199LL * S),
+	    "2000-12-31T23:59:59Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, NOW), "2027-01-15T08:00:00Z") == 0);
+	/* the latest t_clamp gives: LLONG_MAX ns */
+	check(strcmp(fmt_time(b, sizeof b, LLONG_MAX),
+	    "2262-04-11T23:47:16Z") == 0);
+	check(strcmp(fmt_time(b, sizeof b, LLONG_MIN), "never") == 0);
+	return 0;
+}
+
+/* fmt_time as gmtime_r and strftime give it, over its whole range */
+static int
+tfmt_time_libc(void)
+{
+	char a[32], b[32];
+	unsigned long long x = 88172645463325252ULL;	/* xorshift64 */
+	long long ns;
+	struct tm tm;
+	time_t t;
+	int i;
+
+	for (i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ns = i < 1000 ? (long long)i * 86399 * S :
+		    (long long)(x >> 1);
+		t = (time_t)(ns / S);
+		check(gmtime_r(&t, &tm) != NULL);
+		check(strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%SZ", &tm) == 20);
+		check(strcmp(fmt_time(b, sizeof b, ns), a) == 0);
+	}
 	return 0;
 }
 
@@ -234,6 +277,34 @@ tverbose(void)
 	return 0;
 }
 
+/* str_dec as strtoll(s, end, 10), str_find as strstr */
+static int
+tstr(void)
+{
+	static const char *const in[] = { "0", "42", "-42", "+7x", "  12 ",
+	    "\t\n-3", "", " ", "-", "+", "x1", "- 5", "007", "1.41",
+	    "9223372036854775807", "9223372036854775808",
+	    "-9223372036854775808", "-9223372036854775809",
+	    "99999999999999999999999", "-99999999999999999999999", "-0",
+	    "65535", "VmHWM:" };
+	static const char *const hay[] = { "", "a", "abc", "aab", "abab",
+	    "image already in progress", "[:alpha:]", "ab:]" };
+	static const char *const w[] = { "", "a", "b", "ab", "abc", "ba",
+	    "already in progress", ":]", "progress!" };
+	char *e1, *e2;
+	size_t i, k;
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		check(str_dec(in[i], &e1) == strtoll(in[i], &e2, 10));
+		check(e1 == e2);
+		check(str_dec(in[i], NULL) == strtoll(in[i], NULL, 10));
+	}
+	for (i = 0; i < sizeof hay / sizeof hay[0]; i++)
+		for (k = 0; k < sizeof w / sizeof w[0]; k++)
+			check(str_find(hay[i], w[k]) == strstr(hay[i], w[k]));
+	return 0;
+}
+
 static int
 tmono(void)
 {
@@ -252,8 +323,10 @@ const struct unit_test util_tests[] = {
 	UNIT(clamp_now),
 	UNIT(thex),
 	UNIT(tfmt_time),
+	UNIT(tfmt_time_libc),
 	UNIT(tfiles),
 	UNIT(tverbose),
 	UNIT(tmono),
+	UNIT(tstr),
 	{ NULL, NULL }
 };

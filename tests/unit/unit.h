@@ -20,4 +20,4 @@ struct unit_test {
 extern const struct unit_test policy_tests[], http_tests[], jstream_tests[],
     json_tests[], opts_tests[], idtab_tests[], state_tests[],
     util_tests[], x509_tests[], docker_tests[], fixture_tests[],
-    cleaner_tests[];
+    cleaner_tests[], fmt_tests[];
