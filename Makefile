@@ -146,8 +146,10 @@ $(B)/%.o: src/%.c $(HDR) config.h build/.deps $(SANDEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(NOPIE) $(CPPFLAGS) -c -o $@ $<
 
+# the TLS code after the C library's (-lc first): on a unix socket its
+# pages are never run, and the kernel's fault-around maps none of them
 $(PROG): $(OBJ) $(B)/main.o $(TLSOBJ) $(B)/.tls-$(TLS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(B)/main.o $(TLSOBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(B)/main.o -lc $(TLSOBJ)
 
 $(B)/unit: $(OBJ) $(B)/conn_notls.o $(UNIT) tests/unit/unit.h
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc $(UNIT_LDFLAGS) -o $@ $(UNIT) $(OBJ) \

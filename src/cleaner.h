@@ -9,6 +9,8 @@
  * Run as s says, against the daemon t (parsed from s->host); returns the
  * exit status (0 or 1). On SIGHUP (reloading set) reload() is asked for
  * new settings: 0 with them filled in, or -1 (logged) to keep the old ones.
+ * s is not copied: it stays the settings in force (cl_set), replaced in
+ * place on SIGHUP, and must outlive the run.
  */
-int cleaner_run(const struct settings *s, const struct target *t,
+int cleaner_run(struct settings *s, const struct target *t,
     int (*reload)(struct settings *));

@@ -25,12 +25,16 @@
 #include "hiwater.h"
 #endif
 
-/* one open /events reply */
+/*
+ * one open /events reply; the small members first, then the two buffers
+ * (the HTTP receive buffer ends struct http), so that a stream touches
+ * one page of members and the first pages of its buffers, not one more
+ */
 struct evstream {
-	struct conn conn;
-	struct http http;
 	struct jstream js;
 	int open;
+	struct conn conn;
+	struct http http;
 	char win[EVENT_WINDOW];
 };
 /* the followed stream and the bounded one (the history) */

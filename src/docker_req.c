@@ -27,6 +27,8 @@
 #include "log.h"
 #include "util.h"
 
+_Static_assert(WINDOW_READ >= 512, "window reads");
+
 struct docker dk;
 struct jtok dk_toks[JSON_TOKENS];
 
@@ -242,7 +244,8 @@ dk_request(struct docker *d, const char *method, int versioned,
 ssize_t
 dk_body(void *ctx, void *buf, size_t n)
 {
-	return http_body(ctx, buf, n);
+	/* the window is touched only as far as a value plus WINDOW_READ */
+	return http_body(ctx, buf, n < WINDOW_READ ? n : WINDOW_READ);
 }
 
 /*

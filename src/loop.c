@@ -30,11 +30,12 @@
 _Static_assert(RETRY_MIN_MS >= 1 && RETRY_MIN_MS <= RETRY_MAX_MS,
     "retry delays");
 
-static struct settings cur;	/* in force; replaced on SIGHUP */
-const struct settings *cl_set = &cur;
+static struct settings *cur;	/* in force (main's); replaced on SIGHUP */
+static struct settings unset;	/* zeroes, read until cleaner_run (tests) */
+const struct settings *cl_set = &unset;
 int cl_dirty;			/* uses changed since the state was saved */
 static int (*reload_fn)(struct settings *);
-static struct target tg;	/* the daemon: parsed from cur.host by main */
+static struct target tg;	/* the daemon: parsed from cur->host by main */
 static long long saved_at;	/* monotonic ms of the last save */
 static int relist;		/* the keep rules changed: a new pass */
 static long long pass_t0, pass_ms;	/* the last pass: start (ns), length */
@@ -77,8 +78,8 @@ pass(int follow)
 		metrics_error(ME_PASS);
 	else if (r == 0 && cl_incomplete)
 		metrics_error(ME_INCOMPLETE);
-	if (!cur.report)
-		metrics_write(cur.metrics_file, r == 0, !cl_incomplete, pass_t0,
+	if (!cur->report)
+		metrics_write(cur->metrics_file, r == 0, !cl_incomplete, pass_t0,
 		    pass_ms);
 	return r;
 }
@@ -96,19 +97,19 @@ reload(void)
 		return;
 	}
 	/* TLS files are read once, at startup: the connection stays too */
-	if (strcmp(fresh.host, cur.host) != 0 || fresh.tls != cur.tls)
+	if (strcmp(fresh.host, cur->host) != 0 || fresh.tls != cur->tls)
 		warn("reload: host and TLS settings change at a restart only");
-	memcpy(fresh.host, cur.host, sizeof fresh.host);
-	fresh.tls = cur.tls;
+	memcpy(fresh.host, cur->host, sizeof fresh.host);
+	fresh.tls = cur->tls;
 	save_state(1);
 	/* new keep rules: each image's bit is set again by a new listing */
-	relist |= memcmp(&fresh.keep, &cur.keep, sizeof cur.keep) != 0 ||
-	    memcmp(&fresh.keep_label, &cur.keep_label,
-	    sizeof cur.keep_label) != 0;
-	cur = fresh;
-	log_level = verbose_level(cur.verbose);
+	relist |= memcmp(&fresh.keep, &cur->keep, sizeof cur->keep) != 0 ||
+	    memcmp(&fresh.keep_label, &cur->keep_label,
+	    sizeof cur->keep_label) != 0;
+	*cur = fresh;
+	log_level = verbose_level(cur->verbose);
 	info("configuration reloaded: quota %s",
-	    share_text(hs, sizeof hs, cur.quota));
+	    share_text(hs, sizeof hs, cur->quota));
 }
 
 /*
@@ -119,7 +120,7 @@ reload(void)
 static int
 follow_events(void)
 {
-	long long due = cur.resync_ms ? mono_ms() + cur.resync_ms : -1, left;
+	long long due = cur->resync_ms ? mono_ms() + cur->resync_ms : -1, left;
 	long long young;
 	int was_incomplete = cl_incomplete, planned = 0, r;
 	struct event ev;
@@ -194,7 +195,7 @@ follow_events(void)
 		cl_handle(&ev);
 		save_state(0);
 		if (metrics_changed())	/* deletions between passes */
-			metrics_write(cur.metrics_file, 1, !cl_incomplete,
+			metrics_write(cur->metrics_file, 1, !cl_incomplete,
 			    pass_t0, pass_ms);
 		if (cl_incomplete && !was_incomplete)
 			break;	/* take a new inventory */
@@ -214,22 +215,22 @@ sleep_ms(long ms)
 }
 
 int
-cleaner_run(const struct settings *s, const struct target *t,
+cleaner_run(struct settings *s, const struct target *t,
     int (*rl)(struct settings *))
 {
 	long backoff = RETRY_MIN_MS, jitter;
 	long long start;
 
-	cur = *s;
+	cl_set = cur = s;	/* not copied: one settings struct touched */
 	tg = *t;
 	reload_fn = rl;
-	keep_rules(&cur.keep, &cur.keep_label);	/* cur: replaced in place */
+	keep_rules(&cur->keep, &cur->keep_label);	/* replaced in place */
 	inv_init();
 	docker_init(&tg);
-	if (cur.once || cur.report) {
+	if (cur->once || cur->report) {
 		if (pass(0) < 0 && !stopping) {
 			logerr("pass against %s failed; nothing more %s",
-			    cur.host, cur.dry_run ? "would be removed" :
+			    cur->host, cur->dry_run ? "would be removed" :
 			    "deleted");
 			return 1;
 		}
@@ -240,11 +241,11 @@ cleaner_run(const struct settings *s, const struct target *t,
 		}
 		if (cl_incomplete) {
 			logerr("inventory incomplete; nothing %s",
-			    cur.dry_run ? "would be removed" : "deleted");
+			    cur->dry_run ? "would be removed" : "deleted");
 			return 1;
 		}
 		if (cl_trouble) {
-			logerr("some requests to %s failed", cur.host);
+			logerr("some requests to %s failed", cur->host);
 			return 1;
 		}
 		return 0;
@@ -273,7 +274,7 @@ cleaner_run(const struct settings *s, const struct target *t,
 			continue;
 		}
 		jitter = backoff / 4 ? rand() % (backoff / 4) : 0;
-		warn("retrying %s in %ld ms", cur.host, backoff + jitter);
+		warn("retrying %s in %ld ms", cur->host, backoff + jitter);
 		sleep_ms(backoff + jitter);
 		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
 	}

@@ -342,10 +342,17 @@ int
 settings_load(struct settings *s, int argc, char **argv, char *err,
     size_t errsz)
 {
+	static int loaded;	/* flags is zero (static) until a first load */
 	int r;
 
-	/* the flags are checked before the file, so bad ones are named first */
-	memset(&flags, 0, sizeof flags);
+	/*
+	 * the flags are checked before the file, so bad ones are named first.
+	 * flags is cleared for a second load only (the unit tests): its pages
+	 * are touched only as far as the flags given
+	 */
+	if (loaded)
+		memset(&flags, 0, sizeof flags);
+	loaded = 1;
 	if ((r = opt_args(&tab, &flags, given, argc, argv, err, errsz)) != 0)
 		return r;
 	return settings_make(s, 0, err, errsz);
