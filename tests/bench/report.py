@@ -32,7 +32,8 @@ def runs(label, prog, mode):
 
 
 def med(label, prog, mode, field):
-    rs = [r[field] for r in runs(label, prog, mode) if r.get("ok", True)]
+    rs = [r[field] for r in runs(label, prog, mode) if r.get("ok", True)
+          and field in r]
     return statistics.median(rs) if rs else None
 
 
@@ -191,12 +192,14 @@ p("tests/bench/replay.py serves N synthetic images and 500 containers (on "
   "build (IMAGE_MAX 131072); modes: `--once`, the daemon mode until it "
   "follows events, and the same with a state file (\"daemon-state\", kept "
   "from one repetition to the next as on a restart: the memory goal's "
-  "setting). Peak RSS is ru_maxrss from wait4() (the VmHWM at the moment "
-  "it is killed, for the daemon modes). Medians.")
+  "setting). Peak RSS is ru_maxrss from wait4(), which moves in steps of "
+  "128 KiB on this kernel (per-CPU RSS counters) and can read low; VmHWM "
+  "is read from /proc/PID/status when the daemon modes log that they "
+  "follow events (exact; the memory goals use it). Medians.")
 p("")
-p("| images | IDs | program | mode | peak RSS | CPU | wall | 'table "
-  "full' lines |")
-p("|---:|---|---|---|---:|---:|---:|---:|")
+p("| images | IDs | program | mode | peak RSS (ru_maxrss) | VmHWM | CPU "
+  "| wall | 'table full' lines |")
+p("|---:|---|---|---|---:|---:|---:|---:|---:|")
 for n in scale:
     for ids in ("random", "alike"):
         lab = replay_lab(n, ids)
@@ -209,9 +212,11 @@ for n in scale:
                          for r in runs(lab, prog, mode))
                 lines = tf["lines"] if tf and prog == "docker-cleaner" and \
                     mode == "once" else ""
-                p("| %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                hw = med(lab, prog, mode, "hwm_kib")
+                p("| %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     n, ids, prog, mode + ("" if ok else " (FAILED)"),
                     mib(med(lab, prog, mode, "rss_kib")),
+                    "-" if hw is None else "%d kB" % hw,
                     sec(med(lab, prog, mode, "cpu")),
                     sec(med(lab, prog, mode, "wall")), lines))
 p("")
@@ -330,12 +335,13 @@ if nc:
         " and ".join("{:,}".format(r["containers"]) for r in nc),
         "; ".join("exit %d, would delete %d, %d 'table full' lines" % (
             r["rc"], r["would_delete"], r["table_full_lines"]) for r in nc)
-        + ": " + verdict(not bad)))
+        + ": " + (verdict(not bad) if nc[0]["images"] >= 100000 else
+                  "(the goal is at 100,000: not measured)")))
 for n, lim in ((200, 216), (100000, 12 * 1024)):
     v = med(replay_lab(n, "random"), "docker-cleaner", "daemon-state",
-            "rss_kib")
+            "hwm_kib")
     if v:
-        p("- peak RSS (daemon mode, state file) at %s images ≤ %s: %d kB "
+        p("- VmHWM (daemon mode, state file) at %s images ≤ %s: %d kB "
           "(%s): %s" % ("{:,}".format(n), "%d kB" % lim if lim < 1024 else
                         "%d MiB" % (lim // 1024), v, mib(v),
                         verdict(v <= lim)))
@@ -349,7 +355,8 @@ if top:
     v = med(replay_lab(top, "random"), "docker-cleaner", "once", "cpu")
     if v is not None:
         p("- CPU of the startup pass at %s images ≤ 0.10 s: %s: %s" % (
-            "{:,}".format(top), sec(v), verdict(v <= 0.10)))
+            "{:,}".format(top), sec(v), verdict(v <= 0.10) if top >= 100000
+            else "(the goal is at 100,000: not measured)"))
 for r in dec:
     if r["prog"] == "docker-cleaner":
         p("- one destroy-triggered decision < 1 ms at %s images (all "
