@@ -243,7 +243,8 @@ image_elem(struct json *j, void *arg)
 	if (json_int(j, json_get(j, 0, "Created"), &t) < 0 ||
 	    (r.created_ns = t_clamp(t, 1000000000LL, now_ns())) < 0)
 		r.created_ns = -1;
-	r.kept = dk_kept(j, &r.id, json_get(j, 0, "RepoTags"),
+	/* without keep rules, the three lookups are not needed */
+	r.kept = keep_any() && dk_kept(j, &r.id, json_get(j, 0, "RepoTags"),
 	    json_get(j, 0, "RepoDigests"), json_get(j, 0, "Labels"));
 	return w->cb(w->ctx, &r);
 }

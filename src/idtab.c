@@ -116,6 +116,13 @@ idtab_home(const struct idtab *t, const struct id *id)
 	return (size_t)(siphash(id) % t->nslots);
 }
 
+/* the slot after i (no division: this is the probe loop) */
+static inline size_t
+next_slot(const struct idtab *t, size_t i)
+{
+	return i + 1 < t->nslots ? i + 1 : 0;
+}
+
 /* zero the index's nslots slots and point them at the entries again */
 static void
 reindex(struct idtab *t)
@@ -126,7 +133,7 @@ reindex(struct idtab *t)
 	for (i = 0; i < t->count; i++) {
 		j = idtab_home(t, &AT(t, i)->id);
 		while (t->index[j])
-			j = (j + 1) % t->nslots;
+			j = next_slot(t, j);
 		t->index[j] = (unsigned)i + 1;
 	}
 }
@@ -166,7 +173,7 @@ find(const struct idtab *t, const struct id *id)
 	size_t i = idtab_home(t, id);
 
 	while (t->index[i] && !id_eq(&AT(t, t->index[i] - 1)->id, id))
-		i = (i + 1) % t->nslots;
+		i = next_slot(t, i);
 	return i;
 }
 
@@ -214,7 +221,7 @@ idtab_del(struct idtab *t, const struct id *id)
 	hole = t->index[i] - 1;
 	t->index[i] = 0;
 	/* shift back later slots of the probe run into the freed slot */
-	for (j = (i + 1) % t->nslots; t->index[j]; j = (j + 1) % t->nslots) {
+	for (j = next_slot(t, i); t->index[j]; j = next_slot(t, j)) {
 		k = idtab_home(t, &AT(t, t->index[j] - 1)->id);
 		/* slot j may move to i if its home is not in (i, j] */
 		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {

@@ -120,6 +120,48 @@ closed(struct jstream *s)
 	return 1;
 }
 
+/*
+ * Inside a value: scan the window's bytes with the state in locals (the
+ * hot loop of every listing). 1 when the value ended (s->pos after it),
+ * 0 when the window ran out first.
+ */
+static int
+value(struct jstream *s)
+{
+	const char *w = s->win;
+	size_t i = s->pos, len = s->len;
+	int depth = s->depth, instr = s->instr, esc = s->esc, c, r = 0;
+
+	while (i < len) {
+		c = (unsigned char)w[i++];
+		if (instr) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"') {
+				instr = 0;
+				if (depth == 0) {
+					r = 1;
+					break;
+				}
+			}
+		} else if (c == '"') {
+			instr = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			r = 1;
+			break;
+		}
+	}
+	s->pos = i;
+	s->depth = depth;
+	s->instr = instr;
+	s->esc = esc;
+	return r;
+}
+
 int
 jstream_next(struct jstream *s, const char **p, size_t *n)
 {
@@ -248,25 +290,8 @@ jstream_next(struct jstream *s, const char **p, size_t *n)
 			s->pos++;
 			break;
 		case S_VALUE:
-			s->pos++;
-			if (s->instr) {
-				if (s->esc)
-					s->esc = 0;
-				else if (c == '\\')
-					s->esc = 1;
-				else if (c == '"') {
-					s->instr = 0;
-					if (s->depth == 0)
-						return done(s, p, n);
-				}
-			} else if (c == '"') {
-				s->instr = 1;
-			} else if (c == '{' || c == '[') {
-				s->depth++;
-			} else if (c == '}' || c == ']') {
-				if (--s->depth == 0)
-					return done(s, p, n);
-			}
+			if (value(s))
+				return done(s, p, n);
 			break;
 		}
 	}

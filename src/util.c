@@ -226,17 +226,27 @@ hex_val(int c)
 	return -1;
 }
 
+/* a hex digit's value + 1; 0: no hex digit */
+static const unsigned char hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 int
 hex_decode(unsigned char *out, const char *s, size_t n)
 {
 	size_t i;
-	int hi, lo;
+	unsigned hi, lo;
 
+	/* every ID of every listing comes here: a table, no call a digit */
 	for (i = 0; i < n; i++) {
-		if ((hi = hex_val(s[2 * i])) < 0 ||
-		    (lo = hex_val(s[2 * i + 1])) < 0)
+		hi = hexv[(unsigned char)s[2 * i]];
+		lo = hexv[(unsigned char)s[2 * i + 1]];
+		if (!hi || !lo)
 			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
+		out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
 	return 0;
 }

@@ -8,7 +8,9 @@ line of CMD's stderr matches REGEX; CMD is then killed (SIGKILL). CMD runs
 under build/bench/launch (launch.c), which takes its rusage with wait4():
 forked from Python, the child would inherit Python's peak RSS. Wall runs
 from just before the fork to the exit or the line.
-Prints one JSON object: wall, user, sys, cpu, rss_kib, rc, ok.
+Prints one JSON object: wall, user, sys, cpu, rss_kib, rc, ok, and with
+--line hwm_kib: the child's VmHWM when the line was read (exact; rss_kib,
+ru_maxrss, moves in steps of 128 KiB on recent kernels).
 """
 import json
 import os
@@ -23,6 +25,23 @@ import time
 LAUNCH = os.environ.get("BENCH_LAUNCH", os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "bench",
     "launch"))
+
+
+def vmhwm(launch_pid):
+    """VmHWM (kB) of launch's child, read from /proc before it is killed:
+    exact, where ru_maxrss from wait4() moves in steps of 128 KiB on
+    recent kernels (per-CPU RSS counters). None when unreadable."""
+    try:
+        with open("/proc/%d/task/%d/children" % (launch_pid,
+                                                 launch_pid)) as f:
+            kids = f.read().split()
+        with open("/proc/%s/status" % kids[0]) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return None
 
 
 def main():
@@ -80,6 +99,7 @@ def main():
     ok = matched if line_re else t1 is not None
     if t1 is None:
         t1 = time.monotonic()
+    hwm = vmhwm(p.pid) if matched else None
     if line_re or not ok:
         p.send_signal(signal.SIGTERM)   # launch kills the child
     p.wait()
@@ -92,7 +112,7 @@ def main():
     print(json.dumps({
         "wall": round(t1 - t0, 6), "user": user, "sys": sys_,
         "cpu": round(user + sys_, 6), "rss_kib": int(rss), "rc": int(rc),
-        "ok": ok}))
+        "ok": ok, **({"hwm_kib": hwm} if hwm is not None else {})}))
 
 
 if __name__ == "__main__":

@@ -23,10 +23,11 @@ As a module: Replay(path, n_images, n_containers, ...) then .start(); the
 benchmark driver adds images and containers and emits live events with
 .emit(), and reads .requests (monotonic time, method, path) to time the
 client's reaction. As a program: replay.py SOCKET N_IMAGES N_CONTAINERS
-[spread].
+[spread] [alike].
 
 Container j uses the j-th newest image (jobs run recent images), or with
-spread, images spread evenly over the whole list (oldest included).
+spread, images spread evenly over the whole list (oldest included). With alike,
+image and container IDs share their first 56 hex digits (see hexid()).
 """
 import hashlib
 import json
@@ -44,7 +45,16 @@ CHUNK = 65536
 MIB = 1 << 20
 
 
-def hexid(kind, i):
+# "alike" IDs: the first 56 hex digits the same for every ID of a kind, the
+# last 8 the index (a hostile daemon's choice, or a synthetic test's)
+ALIKE = {}
+
+
+def hexid(kind, i, alike=False):
+    if alike:
+        if kind not in ALIKE:
+            ALIKE[kind] = hashlib.sha256(kind.encode()).hexdigest()[:56]
+        return ALIKE[kind] + "%08x" % i
     return hashlib.sha256(("%s-%d" % (kind, i)).encode()).hexdigest()
 
 
@@ -61,8 +71,9 @@ def chunked(body):
 
 class Replay:
     def __init__(self, path, n_images, n_containers, history=256,
-                 image_size=MIB, api=API, spread=False):
+                 image_size=MIB, api=API, spread=False, alike=False):
         self.path = path
+        self.alike = alike      # image and container IDs: see hexid()
         self.api = api
         self.lock = threading.Lock()
         self.images = {}        # "sha256:hex" -> dict (list form)
@@ -88,7 +99,7 @@ class Replay:
                                "exited" if j % 2 else "created")
         # the daemon's buffer: the latest `history` container creates
         for j in range(max(0, n_containers - history), n_containers):
-            c = self.ctrs[hexid("ctr", j)]
+            c = self.ctrs[hexid("ctr", j, alike)]
             self.history.append(self.event(
                 "container", "create", c["Id"],
                 {"image": c["Image"], "name": c["Names"][0][1:]},
@@ -97,7 +108,7 @@ class Replay:
     # ------------------------------------------------------------ the data
 
     def add_image(self, i, size, created, front=True):
-        iid = "sha256:" + hexid("img", i)
+        iid = "sha256:" + hexid("img", i, self.alike)
         tag = "bench/img%d:latest" % i
         im = {"Containers": -1, "Created": created, "Id": iid,
               "Labels": None, "ParentId": "",
@@ -115,7 +126,7 @@ class Replay:
         return iid, tag
 
     def add_container(self, j, image_id, created, state="created"):
-        cid = hexid("ctr", j)
+        cid = hexid("ctr", j, self.alike)
         im = self.images[image_id]
         c = {"Id": cid, "Names": ["/bench_ctr%d" % j],
              "Image": im["RepoTags"][0], "ImageID": image_id,
@@ -447,10 +458,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    if len(sys.argv) not in (4, 5):
-        sys.exit("usage: replay.py SOCKET N_IMAGES N_CONTAINERS [spread]")
+    extra = sys.argv[4:]
+    if len(sys.argv) < 4 or any(x not in ("spread", "alike") for x in extra):
+        sys.exit("usage: replay.py SOCKET N_IMAGES N_CONTAINERS [spread] "
+                 "[alike]")
     rp = Replay(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
-                spread=sys.argv[4:] == ["spread"]).start()
+                spread="spread" in extra, alike="alike" in extra).start()
     print("serving %d images, %d containers on %s" % (
         len(rp.images), len(rp.ctrs), sys.argv[1]), flush=True)
     try:

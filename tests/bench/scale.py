@@ -1,26 +1,37 @@
 #!/usr/bin/python3
 """Scale benchmarks against the replay server (replay.py), in one process.
 
-  scale.py --out DIR --sizes 1000,10000,100000 --reps R --containers M
-           --bin NAME=PATH... [--ref REFERENCE.py] [--ref-max N]
-           [--decision-rounds K] [--callgrind NAME=PATH]...
+  scale.py --out DIR --sizes 200,1000,10000,100000 --ids random,alike
+           --reps R --containers M --bin NAME=PATH... [--ref REFERENCE.py]
+           [--ref-max N] [--small NAME=PATH --small-max N]
+           [--decision-sizes 10000,100000] [--decision-rounds K]
+           [--callgrind NAME=PATH]...
 
-1. Startup pass at each size: startup.py (reference, and each binary in
-   --once and daemon mode), appended to DIR/results.jsonl.
-2. Table full (the first binary, the default capacity, at 10,000 images):
+1. Startup pass at each size and each kind of IDs (random: sha256 of a
+   counter; alike: the first 56 hex digits the same, a hostile daemon's
+   choice): startup.py (the reference with random IDs only, and each
+   binary in --once, daemon mode, and daemon mode with a state file),
+   appended to DIR/results.jsonl with the label replay-N (random) or
+   replay-alike-N.
+2. Table full, past the maximum: --small is a build with small tables
+   (-DIMAGE_MAX=N, --small-max N), at the first decision size:
    --once --dry-run with a quota that forces deletions: what it would
-   delete must be images it tracks, never one it could not account for.
-   Also with containers on the oldest images (spread), which needs an
-   inspect of images that do not fit the table during the container list.
-3. One destroy-triggered decision at 10,000 images, each program in daemon
-   mode: the time from a live "create" event to the client's inspect of
-   that container (the event path alone), and from a "destroy" event
-   followed at once by a "create" to the inspect of the second container
-   (the event path plus the whole destroy handling). The difference of the
-   medians is the destroy handling. Quota 1T: nothing is deleted, so no
-   daemon round trip is inside. With --callgrind, the same binary (built
-   with symbols) runs under valgrind --tool=callgrind collecting only
-   inv_decide(): instructions per decision.
+   delete must be images it tracks, never one it could not account for,
+   and --once must exit 1. Also with containers on the oldest images
+   (spread), which needs an inspect of images that do not fit the table
+   during the container list. No cliff: the same with the first binary
+   (the default build) at the largest size, with M containers and with
+   as many containers as images.
+3. One destroy-triggered decision at each decision size, each program in
+   daemon mode: the time from a live "create" event to the client's
+   inspect of that container (the event path alone), and from a "destroy"
+   event followed at once by a "create" to the inspect of the second
+   container (the event path plus the whole destroy handling). The
+   difference of the medians is the destroy handling. Quota 1T: nothing
+   is deleted, so no daemon round trip is inside. With --callgrind, the
+   same sources built with symbols run under valgrind --tool=callgrind
+   collecting only cl_decided() (inventory facts, policy, metrics):
+   instructions per decision.
 """
 import argparse
 import json
@@ -141,11 +152,11 @@ def decision_rounds(rp, rounds, settle, pid=None):
 
 
 def callgrind(path, sock, empty, rounds, outdir, name):
-    """Instructions of inv_decide() per call, in daemon mode at the replay
+    """Instructions of cl_decided() per call, in daemon mode at the replay
     server's size: the startup pass's decision plus `rounds` destroys."""
     out = os.path.join(outdir, "callgrind.%s.out" % name)
     cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-           "--toggle-collect=inv_decide", "--callgrind-out-file=" + out,
+           "--toggle-collect=cl_decided", "--callgrind-out-file=" + out,
            ] + dc_cmd(path, sock, empty)
     return cmd, out
 
@@ -172,14 +183,17 @@ def callgrind_totals(out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--sizes", default="200,1000,10000,100000")
+    ap.add_argument("--ids", default="random,alike")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--ref-reps", type=int, default=3)
     ap.add_argument("--containers", type=int, default=500)
     ap.add_argument("--bin", action="append", default=[])
     ap.add_argument("--ref")
     ap.add_argument("--ref-max", type=int, default=100000)
-    ap.add_argument("--decision-size", type=int, default=10000)
+    ap.add_argument("--decision-sizes", default="10000,100000")
+    ap.add_argument("--small")
+    ap.add_argument("--small-max", type=int, default=4096)
     ap.add_argument("--decision-rounds", type=int, default=50)
     ap.add_argument("--callgrind", action="append", default=[])
     ap.add_argument("--callgrind-rounds", type=int, default=10)
@@ -195,79 +209,111 @@ def main():
     results = os.path.join(a.out, "results.jsonl")
     bins = [b.split("=", 1) for b in a.bin]
 
-    # 1. startup pass at each size
+    # 1. startup pass at each size, random and alike IDs
     for n in [int(x) for x in a.sizes.split(",") if x]:
-        t = time.time()
-        rp = replay.Replay(sock, n, a.containers).start()
-        rp.list_body("images")
-        rp.list_body("ctrs")
-        log("replay server: %d images, %d containers (%.1f s to generate)"
-            % (n, a.containers, time.time() - t))
-        cmd = [PY, os.path.join(HERE, "startup.py"), "--sock", sock,
-               "--label", "replay-%d" % n, "--images", str(n),
-               "--containers", str(a.containers), "--reps", str(a.reps),
-               "--ref-reps", str(a.ref_reps), "--out", results, "--logs",
-               logs]
-        if a.ref and n <= a.ref_max:
-            cmd += ["--ref", a.ref]
-        for name, path in bins:
-            cmd += ["--bin", "%s=%s" % (name, path)]
-        subprocess.run(cmd, check=True)
-        # table-full log lines of the default build
-        name = bins[0][0]
-        with open(os.path.join(logs, "replay-%d-%s-once.log" % (n, name)),
-                  "rb") as f:
-            full = sum(1 for x in f if b"image table full" in x)
-        with open(results, "a") as f:
-            f.write(json.dumps({"label": "replay-%d" % n, "prog": name,
-                                "mode": "table-full-lines",
-                                "lines": full}) + "\n")
-        log("  %s --once logged 'image table full' %d times" % (name, full))
-        rp.stop()
+        for ids in a.ids.split(","):
+            alike = ids == "alike"
+            lab = "replay-%s%d" % ("alike-" if alike else "", n)
+            t = time.time()
+            rp = replay.Replay(sock, n, a.containers, alike=alike).start()
+            rp.list_body("images")
+            rp.list_body("ctrs")
+            log("replay server: %d images (%s IDs), %d containers (%.1f s "
+                "to generate)" % (n, ids, a.containers, time.time() - t))
+            cmd = [PY, os.path.join(HERE, "startup.py"), "--sock", sock,
+                   "--label", lab, "--images", str(n),
+                   "--containers", str(a.containers), "--reps", str(a.reps),
+                   "--ref-reps", str(a.ref_reps), "--out", results,
+                   "--logs", logs, "--state"]
+            if a.ref and n <= a.ref_max and not alike:
+                cmd += ["--ref", a.ref]
+            for name, path in bins:
+                cmd += ["--bin", "%s=%s" % (name, path)]
+            subprocess.run(cmd, check=True)
+            # table-full log lines of the default build: none expected
+            name = bins[0][0]
+            with open(os.path.join(logs, "%s-%s-once.log" % (lab, name)),
+                      "rb") as f:
+                full = sum(1 for x in f if b"table full" in x or
+                           b"tables are full" in x)
+            with open(results, "a") as f:
+                f.write(json.dumps({"label": lab, "prog": name,
+                                    "mode": "table-full-lines",
+                                    "lines": full}) + "\n")
+            log("  %s --once logged 'table full' %d times" % (name, full))
+            rp.stop()
 
-    # 2. table full: what the default build does past IMAGE_MAX
-    name, path = bins[0]
-    n = a.decision_size
-    for spread in (False, True):
-        rp = replay.Replay(sock, n, a.containers, spread=spread).start()
-        listed = list(rp.order)
-        used = {c["ImageID"] for c in rp.ctrs.values()}
-        size = rp.images[listed[0]]["Size"]
-        quota = 1000 * size      # room for ~1000 of the images
-        p = subprocess.run(dc_cmd(path, sock, empty, str(quota),
-                                  ["--once", "--dry-run", "-vv"]),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        would = re.findall(rb"would delete image (sha256:[0-9a-f]{64})",
-                           p.stdout)
-        would = [w.decode() for w in would]
-        pos = {iid: i for i, iid in enumerate(listed)}
-        managed = re.findall(rb"(\d+) images managed", p.stderr)
-        full = p.stderr.count(b"image table full")
-        errs = [x.decode(errors="replace") for x in p.stderr.splitlines()
-                if b"table full" not in x and (b"error" in x or
-                                               b"warning" in x)][:5]
-        r = {"label": "table-full", "prog": name, "mode": "spread" if spread
-             else "newest", "images": n, "containers": a.containers,
-             "quota": quota, "rc": p.returncode,
-             "would_delete": len(would),
-             "managed": int(managed[-1]) if managed else None,
-             "table_full_lines": full,
-             "max_list_pos": max((pos[w] for w in would), default=None),
-             "deleted_in_use": sum(1 for w in would if w in used),
-             "deleted_untracked": sum(1 for w in would if pos[w] >= 4096),
-             "errors": errs}
-        with open(results, "a") as f:
-            f.write(json.dumps(r) + "\n")
-        log("table full (%s, containers on the %s images): rc %d, manages "
-            "%s, would delete %d (latest list position %s), %d in use, "
-            "%d 'table full' lines%s" % (
-                name, "spread" if spread else "newest", p.returncode,
-                r["managed"], len(would), r["max_list_pos"],
-                r["deleted_in_use"], full,
-                "; " + " | ".join(errs) if errs else ""))
-        rp.stop()
+    # 2. past the maximum (a build with small tables), and no cliff (the
+    # default build at the largest size, also with as many containers)
+    dsizes = [int(x) for x in a.decision_sizes.split(",") if x]
+    top = max(int(x) for x in a.sizes.split(",") if x)
+    runs = []
+    if a.small:
+        name, path = a.small.split("=", 1)
+        runs += [("table-full", name, path, dsizes[0], a.containers, sp,
+                  a.small_max) for sp in (False, True)]
+    runs += [("no-cliff", bins[0][0], bins[0][1], top, m, False, None)
+             for m in (a.containers, top)]
+    for label, name, path, n, m, spread, imax in runs:
+        past_max(label, name, path, n, m, spread, imax, sock, empty,
+                 results)
 
-    # 3. one destroy-triggered decision at decision-size images
+    # 3. one destroy-triggered decision at each decision size
+    for n in dsizes:
+        decisions(a, n, bins, sock, empty, logs, results)
+    try:
+        os.rmdir(tmp)
+    except OSError:
+        pass
+
+
+def past_max(label, name, path, n, m, spread, imax, sock, empty, results):
+    """--once --dry-run -vv at n images, m containers, quota ~1000 images:
+    what would be deleted, and whether any of it is in use or past the
+    table (list position >= imax)."""
+    rp = replay.Replay(sock, n, m, spread=spread).start()
+    listed = list(rp.order)
+    used = {c["ImageID"] for c in rp.ctrs.values()}
+    size = rp.images[listed[0]]["Size"]
+    quota = 1000 * size      # room for ~1000 of the images
+    t = time.monotonic()
+    p = subprocess.run(dc_cmd(path, sock, empty, str(quota),
+                              ["--once", "--dry-run", "-vv"]),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wall = time.monotonic() - t
+    would = re.findall(rb"would delete image (sha256:[0-9a-f]{64})",
+                       p.stdout)
+    would = [w.decode() for w in would]
+    pos = {iid: i for i, iid in enumerate(listed)}
+    managed = re.findall(rb"(\d+) images managed", p.stderr)
+    full = p.stderr.count(b"table full") + p.stderr.count(b"tables are full")
+    errs = [x.decode(errors="replace") for x in p.stderr.splitlines()
+            if b"table full" not in x and (b"error" in x or
+                                           b"warning" in x)][:5]
+    r = {"label": label, "prog": name, "mode": "spread" if spread
+         else "newest", "images": n, "containers": m, "image_max": imax,
+         "quota": quota, "rc": p.returncode, "wall": round(wall, 3),
+         "would_delete": len(would),
+         "managed": int(managed[-1]) if managed else None,
+         "table_full_lines": full,
+         "max_list_pos": max((pos[w] for w in would), default=None),
+         "deleted_in_use": sum(1 for w in would if w in used),
+         "deleted_untracked": sum(1 for w in would if imax and
+                                  pos[w] >= imax),
+         "errors": errs}
+    with open(results, "a") as f:
+        f.write(json.dumps(r) + "\n")
+    log("%s (%s, %d images, %d containers on the %s images): rc %d, "
+        "manages %s, would delete %d (latest list position %s), %d in "
+        "use, %d 'table full' lines%s" % (
+            label, name, n, m, "spread" if spread else "newest",
+            p.returncode, r["managed"], len(would), r["max_list_pos"],
+            r["deleted_in_use"], full,
+            "; " + " | ".join(errs) if errs else ""))
+    rp.stop()
+
+
+def decisions(a, n, bins, sock, empty, logs, results):
     progs = [(nm, dc_cmd(pth, sock, empty), "listening for docker events")
              for nm, pth in bins]
     if a.ref:
@@ -276,7 +322,8 @@ def main():
     for nm, cmd, line in progs:
         rp = replay.Replay(sock, n, a.containers).start()
         env = dict(os.environ, DOCKER_HOST="unix://" + sock)
-        pr = Prog(cmd, line, os.path.join(logs, "decision-%s.log" % nm), env)
+        pr = Prog(cmd, line, os.path.join(logs, "decision-%d-%s.log" %
+                                          (n, nm)), env)
         if not pr.ready.wait(900):
             pr.stop()
             rp.stop()
@@ -309,9 +356,10 @@ def main():
     for spec in a.callgrind:
         nm, path = spec.split("=", 1)
         rp = replay.Replay(sock, n, a.containers).start()
-        cmd, out = callgrind(path, sock, empty, a.callgrind_rounds, a.out, nm)
+        cmd, out = callgrind(path, sock, empty, a.callgrind_rounds, a.out,
+                            "%s-%d" % (nm, n))
         pr = Prog(cmd, "listening for docker events",
-                  os.path.join(logs, "callgrind-%s.log" % nm))
+                  os.path.join(logs, "callgrind-%d-%s.log" % (n, nm)))
         if not pr.ready.wait(900):
             pr.stop()
             rp.stop()
@@ -329,13 +377,9 @@ def main():
         with open(results, "a") as f:
             f.write(json.dumps(r) + "\n")
         log("callgrind at %d images, %-10s: %.2f M instructions per "
-            "decision (inv_decide), %.0f%% in qsort" % (
+            "decision (cl_decided), %.0f%% in qsort" % (
                 n, nm, r["ir_per_decision"] / 1e6 if total else -1,
                 100 * (r["qsort_share"] or 0)))
-    try:
-        os.rmdir(tmp)
-    except OSError:
-        pass
 
 
 if __name__ == "__main__":

@@ -3,16 +3,19 @@
 
   startup.py --sock PATH --label L --images N --containers M --reps R
              --out RESULTS.jsonl --logs DIR [--ref REFERENCE.py]
-             [--bin NAME=PATH]... [--curl]
+             [--bin NAME=PATH]... [--curl] [--state]
 
 Each repetition runs, in turn: the reference (until it logs "Listening for
 docker events" at -vv, then killed), and for each docker-cleaner binary
 --once (until it exits) and the daemon mode (until "listening for docker
-events" at -v); with --curl, the bare fetch of the same endpoints with one
-curl process (and curl's own transfer time, -w time_total, summed).
-Every run is appended to RESULTS.jsonl as one JSON object; the medians are
-printed. Quota 1T, remove-stopped-containers never, no state file: nothing
-is deleted or removed.
+events" at -v); with --state, the daemon mode again with a state file
+(LOGS/LABEL-NAME.state, kept from one repetition to the next, as on a
+restart: mode "daemon-state", the memory goal's setting); with --curl,
+the bare fetch of the same endpoints with one curl process (and curl's
+own transfer time, -w time_total, summed). Every run is appended to
+RESULTS.jsonl as one JSON object; the medians are printed. Quota 1T,
+remove-stopped-containers never, no state file (but with --state):
+nothing is deleted or removed.
 """
 import argparse
 import json
@@ -63,6 +66,7 @@ def main():
     ap.add_argument("--ref")
     ap.add_argument("--bin", action="append", default=[])
     ap.add_argument("--curl", action="store_true")
+    ap.add_argument("--state", action="store_true")
     ap.add_argument("--api", default="1.41")
     a = ap.parse_args()
     os.makedirs(a.logs, exist_ok=True)
@@ -106,6 +110,15 @@ def main():
                         log=os.path.join(a.logs, "%s-%s-daemon.log" %
                                          (a.label, name)))
             rec(name, "daemon", r)
+            if a.state:
+                st = os.path.join(a.logs, "%s-%s.state" % (a.label, name))
+                fl = list(dc_flags)
+                fl[fl.index("--state-file") + 1] = st
+                r = measure([path] + fl,
+                            line="listening for docker events",
+                            log=os.path.join(a.logs, "%s-%s-state.log" %
+                                             (a.label, name)))
+                rec(name, "daemon-state", r)
         if a.curl:
             r = measure(curl_args(a.sock, a.api))
             rec("curl", "fetch", r)
