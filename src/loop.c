@@ -79,8 +79,8 @@ pass(int follow)
 	else if (r == 0 && cl_incomplete)
 		metrics_error(ME_INCOMPLETE);
 	if (!cur->report)
-		metrics_write(cur->metrics_file, r == 0, !cl_incomplete, pass_t0,
-		    pass_ms);
+		metrics_write(cur->metrics_file, r == 0, !cl_incomplete,
+		    pass_t0, pass_ms);
 	return r;
 }
 
