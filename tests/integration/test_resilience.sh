@@ -444,7 +444,10 @@ s_events_between_deletions() {
 	    >> "$W/daemon.out" 2> "$W/daemon.log" &
 	CLEANER_PID=$!
 	wait_for "a first deletion" 60 grep -q "removed image" "$W/daemon.log"
-	for i in $(seq 1 16); do
+	# from both ends in turn (16 1 15 2 ...): the order of deletion
+	# follows the engine's listing, and a create that follows the
+	# deletions step by step would find each image gone
+	for i in 16 1 15 2 14 3 13 4 12 5 11 6 10 7 9 8; do
 		dk create --network none --name "evd-c$i" "evd-$i:1" /bin/true \
 		    >/dev/null 2>&1 &&
 		    n=$((n + 1))
