@@ -214,18 +214,6 @@ str_find(const char *s, const char *w)
 	return n ? NULL : (char *)s;
 }
 
-int
-hex_val(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* a hex digit's value + 1; 0: no hex digit */
 static const unsigned char hexv[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
@@ -233,6 +221,12 @@ static const unsigned char hexv[256] = {
 	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
+
+int
+hex_val(int c)
+{
+	return c < 0 || c > 255 ? -1 : hexv[c] - 1;
+}
 
 int
 hex_decode(unsigned char *out, const char *s, size_t n)
