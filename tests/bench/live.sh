@@ -86,19 +86,7 @@ live_block() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then	# run alone
 	set -u
 	cd "$(dirname "$0")/../.." || exit 2
-	ROOT=$PWD
-	OUT=${BENCH_OUT:-build/bench}
-	QUICK=${BENCH_QUICK:-0}
-	ENGINE=${BENCH_ENGINE:-20.10}
-	PY=/usr/bin/python3
-	export PYTHONDONTWRITEBYTECODE=1
-	B=tests/bench
-	START=$SECONDS
-	. tests/integration/lib.sh
-	say() {
-		printf '== %s (%d s)\n' "$*" $((SECONDS - START))
-		printf '%s: %s\n' "$*" "$(cat /proc/loadavg)" >>"$OUT/load.txt"
-	}
+	. tests/bench/env.sh
 	mkdir -p "$OUT/logs"
 	echo '{}' >"$OUT/logs/empty.json"
 	[ -x docker-cleaner ] || make -s docker-cleaner || exit 1

@@ -17,22 +17,8 @@
 # DIR/plot.png; the report is printed at the end. BENCHMARKS.md explains.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
-ROOT=$PWD
-OUT=${BENCH_OUT:-build/bench}
-QUICK=${BENCH_QUICK:-0}
-ENGINE=${BENCH_ENGINE:-20.10}
+. tests/bench/env.sh
 REF=${BENCH_REF:-$ROOT/../shared/reference/arvados_docker_cleaner.py}
-PY=/usr/bin/python3
-export PYTHONDONTWRITEBYTECODE=1
-B=tests/bench
-START=$SECONDS
-
-. tests/integration/lib.sh
-
-say() {
-	printf '== %s (%d s)\n' "$*" $((SECONDS - START))
-	printf '%s: %s\n' "$*" "$(cat /proc/loadavg)" >>"$OUT/load.txt"
-}
 
 if [ "$QUICK" = 1 ]; then
 	REAL_SIZES="200:50"
