@@ -3,6 +3,7 @@
 # BENCH_* settings, lib.sh (the private dockerd) and say().
 ROOT=$PWD
 OUT=${BENCH_OUT:-build/bench}
+case $OUT in /*) ;; *) OUT=$ROOT/$OUT ;; esac	# absolute: scripts cd
 QUICK=${BENCH_QUICK:-0}
 ENGINE=${BENCH_ENGINE:-20.10}
 PY=/usr/bin/python3

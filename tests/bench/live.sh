@@ -21,7 +21,7 @@
 # live_before NAME COMMIT: $OUT/before-NAME/docker-cleaner as COMMIT built
 # it (its tree from git, this tree's BearSSL build)
 live_before() {
-	local d=$ROOT/$OUT/before-$1
+	local d=$OUT/before-$1
 	rm -rf "$d"
 	mkdir -p "$d/build" &&
 	    git -C "$ROOT" archive "$2" | tar -x -C "$d" &&
@@ -45,13 +45,13 @@ live_block() {
 	# afc9764 "cleaner: read the live events between deletions" (its
 	# parent is 2f5d7da)
 	if live_before keepalive 2f5d7da^; then
-		tlsbins+=(--bin "before-keepalive=$ROOT/$OUT/before-keepalive/docker-cleaner")
+		tlsbins+=(--bin "before-keepalive=$OUT/before-keepalive/docker-cleaner")
 	else
 		echo "bench: live: no build before keep-alive (see" \
 		    "$OUT/logs/build-before-keepalive.log)" >&2
 	fi
 	if live_before catchup afc9764^; then
-		evbins+=(--bin "before-catchup=$ROOT/$OUT/before-catchup/docker-cleaner")
+		evbins+=(--bin "before-catchup=$OUT/before-catchup/docker-cleaner")
 	else
 		echo "bench: live: no build before the events between" \
 		    "deletions (see $OUT/logs/build-before-catchup.log)" >&2
@@ -61,7 +61,7 @@ live_block() {
 
 	say "live: a private dockerd $ENGINE of its own, on TLS too"
 	dockerd_stop
-	c=$ROOT/$OUT/logs/certs
+	c=$OUT/logs/certs
 	$PY "$B"/handshakes.py certs "$c" || return 1
 	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	DC_DOCKERD_EXTRA="--tlsverify --tlscacert $c/ca.pem

@@ -10,7 +10,11 @@ forked from Python, the child would inherit Python's peak RSS. Wall runs
 from just before the fork to the exit or the line.
 Prints one JSON object: wall, user, sys, cpu, rss_kib, rc, ok, and with
 --line hwm_kib: the child's VmHWM when the line was read (exact; rss_kib,
-ru_maxrss, moves in steps of 128 KiB on recent kernels).
+ru_maxrss, moves in steps of 128 KiB on recent kernels), and anon_kib and
+file_kib: its RssAnon (bss, data and stack pages the program wrote: the
+program's own memory, which in daemon mode only grows) and RssFile (the
+binary's pages, which the kernel maps by page-cache folio, not by what
+the program touches) at that moment.
 """
 import json
 import os
@@ -27,21 +31,28 @@ LAUNCH = os.environ.get("BENCH_LAUNCH", os.path.join(
     "launch"))
 
 
+STATUS = {"VmHWM:": "hwm_kib", "RssAnon:": "anon_kib",
+          "RssFile:": "file_kib"}
+
+
 def vmhwm(launch_pid):
-    """VmHWM (kB) of launch's child, read from /proc before it is killed:
-    exact, where ru_maxrss from wait4() moves in steps of 128 KiB on
-    recent kernels (per-CPU RSS counters). None when unreadable."""
+    """VmHWM, RssAnon and RssFile (kB) of launch's child, read from /proc
+    before it is killed, as a dict with the keys of STATUS: exact, where
+    ru_maxrss from wait4() moves in steps of 128 KiB on recent kernels
+    (per-CPU RSS counters). Empty when unreadable."""
+    got = {}
     try:
         with open("/proc/%d/task/%d/children" % (launch_pid,
                                                  launch_pid)) as f:
             kids = f.read().split()
         with open("/proc/%s/status" % kids[0]) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+                w = line.split()
+                if w and w[0] in STATUS:
+                    got[STATUS[w[0]]] = int(w[1])
     except (OSError, IndexError, ValueError):
         pass
-    return None
+    return got
 
 
 def main():
@@ -99,7 +110,7 @@ def main():
     ok = matched if line_re else t1 is not None
     if t1 is None:
         t1 = time.monotonic()
-    hwm = vmhwm(p.pid) if matched else None
+    mem = vmhwm(p.pid) if matched else {}
     if line_re or not ok:
         p.send_signal(signal.SIGTERM)   # launch kills the child
     p.wait()
@@ -112,7 +123,7 @@ def main():
     print(json.dumps({
         "wall": round(t1 - t0, 6), "user": user, "sys": sys_,
         "cpu": round(user + sys_, 6), "rss_kib": int(rss), "rc": int(rc),
-        "ok": ok, **({"hwm_kib": hwm} if hwm is not None else {})}))
+        "ok": ok, **mem}))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ echo '{}' >"$OUT/logs/empty.json"
 # ------------------------------------------------------------- builds
 say "builds"
 musl-gcc -static -Os -Wall -Wextra -o "$OUT/launch" $B/launch.c || exit 1
-export BENCH_LAUNCH=$ROOT/$OUT/launch
+export BENCH_LAUNCH=$OUT/launch
 # variants with the Makefile's own flags, objects in $OUT/NAME/, not
 # stripped (the symbol table is not loaded, so RSS is the same): sym, the
 # default capacities, for callgrind (it needs the symbols); small4096,
