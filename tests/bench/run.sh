@@ -135,6 +135,11 @@ $PY $B/scale.py --out "$OUT" --sizes "$SIZES" --ids random,alike \
     --small small4096="$OUT/small4096/docker-cleaner" --small-max 4096 \
     --callgrind sym="$OUT/sym/docker-cleaner" || exit 1
 
+say "memory at 200 images by build; the folio demo"
+$PY $B/filepages.py --out "$OUT" --reps "$SREPS" \
+    --bin docker-cleaner=./docker-cleaner \
+    --bin tls0="$OUT/tls0/docker-cleaner" || exit 1
+
 # ------------------------------------------------------------- report
 say "report"
 $PY $B/report.py "$OUT" >"$OUT/report.md" || exit 1
