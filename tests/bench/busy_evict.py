@@ -25,7 +25,6 @@ import atexit
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -109,12 +108,7 @@ def one(a, name, path, stay_id):
         if e.get("Type") == "container" and e.get("Action") == "create":
             creates[e["Actor"]["ID"]] = e["timeNano"]
     time.sleep(SETTLE)
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+    d.terminate(p, 30)
     log.close()
     ev.close()
     with open(logname, "rb") as f:

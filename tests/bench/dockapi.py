@@ -8,7 +8,9 @@ import http.client
 import io
 import json
 import os
+import signal
 import socket
+import subprocess
 import sys
 import tarfile
 import time
@@ -204,3 +206,14 @@ def wait_ping(sock, seconds=30):
             pass
         time.sleep(0.1)
     return False
+
+
+def terminate(p, seconds):
+    """SIGTERM to the process p (a Popen), SIGKILL if it is still there
+    after seconds; waits for it."""
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(seconds)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()

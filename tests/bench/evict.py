@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -113,12 +112,7 @@ def main():
         if i >= WARM:
             lat.append((t_delete - t_destroy) / 1e6)
         time.sleep(SETTLE)     # the reference lists all images after it
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+    d.terminate(p, 10)
     th.join(5)
     log.close()
     ev.close()
