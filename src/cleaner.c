@@ -34,13 +34,13 @@ static struct use {
 	struct id image;
 	long long t;
 } pend[CONTAINER_MAX];		/* uses of images not tracked yet, to count */
-static size_t npend;
 static struct pmount {
 	struct id ctr;
 	long long t;		/* the container was created by then */
 	char ref[REF_LEN];	/* the image mounted, as named */
 } pmount[MOUNTS_MAX];		/* image mounts of listed containers */
-static size_t npmount;
+/* their counts, apart: set each pass, they keep no page of pend in use */
+static size_t npend, npmount;
 
 static int first_pass = 1;	/* images listed now are tracked */
 static int state_merged;	/* the state file was read (after a listing) */
