@@ -19,6 +19,7 @@
 
 _Static_assert(HTTP_RECV_MAX >= HTTP_HEAD_MAX, "head must fit the buffer");
 _Static_assert(HTTP_RECV_MAX >= HTTP_READ, "a read must fit the buffer");
+_Static_assert(HTTP_RECV_MAX >= HTTP_REQ_MAX, "a request is made in it");
 
 #define CHUNK_LINE_MAX 1024	/* bytes of a chunk-size line or trailer */
 
@@ -35,21 +36,25 @@ enum {
 	B_DONE
 };
 
+/*
+ * The request is made in rbuf, which holds nothing then (a connection is
+ * kept only with its last reply read to the end), not in 4 KiB of stack
+ */
 int
-http_request(struct conn *c, const char *method, const char *host,
-    const char *path, int keep)
+http_request(struct http *h, struct conn *c, const char *method,
+    const char *host, const char *path, int keep)
 {
-	char req[HTTP_REQ_MAX];
 	int n;
 
-	n = fmt_snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
+	h->rpos = h->rlen = 0;
+	n = fmt_snprintf(h->rbuf, HTTP_REQ_MAX, "%s %s HTTP/1.1\r\nHost: %s\r\n"
 	    "User-Agent: docker-cleaner/" VERSION "\r\n%s\r\n", method, path,
 	    host, keep ? "" : "Connection: close\r\n");
-	if (n < 0 || (size_t)n >= sizeof req) {
+	if (n < 0 || n >= HTTP_REQ_MAX) {
 		warn("request for %.60s... is too long", path);
 		return -1;
 	}
-	return conn_write_all(c, req, (size_t)n);
+	return conn_write_all(c, h->rbuf, (size_t)n);
 }
 
 static int

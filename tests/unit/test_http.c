@@ -290,8 +290,8 @@ request_written(void)
 	char *e;
 
 	mem_open(&c, &m, "", 0, NULL, 0);
-	check(http_request(&c, "GET", "docker", "/v1.41/images/json?all=1",
-	    1) == 0);
+	check(http_request(&h, &c, "GET", "docker",
+	    "/v1.41/images/json?all=1", 1) == 0);
 	m.out[m.outlen] = '\0';
 	check(strncmp(m.out, want, sizeof want - 1) == 0);
 	/* kept open: HTTP/1.1's default, nothing said */
@@ -303,7 +303,7 @@ request_written(void)
 	/* a write that takes a few bytes at a time gets it all */
 	mem_open(&c, &m, "", 0, NULL, 0);
 	m.wmax = 3;
-	check(http_request(&c, "DELETE", "localhost",
+	check(http_request(&h, &c, "DELETE", "localhost",
 	    "/v1.41/images/sha256:ab?noprune=1", 0) == 0);
 	m.out[m.outlen] = '\0';
 	check(strncmp(m.out, want2, sizeof want2 - 1) == 0);
@@ -323,12 +323,12 @@ request_errors(void)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	mem_open(&c, &m, "", 0, NULL, 0);
-	check(http_request(&c, "GET", "docker", path, 1) == -1);
+	check(http_request(&h, &c, "GET", "docker", path, 1) == -1);
 	check(m.outlen == 0);
 	/* the transport fails */
 	mem_open(&c, &m, "", 0, NULL, 0);
 	m.wfail = 1;
-	check(http_request(&c, "GET", "docker", "/_ping", 1) == -1);
+	check(http_request(&h, &c, "GET", "docker", "/_ping", 1) == -1);
 	return 0;
 }
 
