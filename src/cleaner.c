@@ -33,14 +33,14 @@ struct evstream *cl_live;
 static struct use {
 	struct id image;
 	long long t;
-} pend[CONTAINER_MAX];		/* uses by listed containers, to count */
-static size_t npend;
+} pend[CONTAINER_MAX];		/* uses of images not tracked yet, to count */
 static struct pmount {
 	struct id ctr;
 	long long t;		/* the container was created by then */
 	char ref[REF_LEN];	/* the image mounted, as named */
 } pmount[MOUNTS_MAX];		/* image mounts of listed containers */
-static size_t npmount;
+/* their counts, apart: set each pass, they keep no page of pend in use */
+static size_t npend, npmount;
 
 static int first_pass = 1;	/* images listed now are tracked */
 static int state_merged;	/* the state file was read (after a listing) */
@@ -176,6 +176,7 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 {
 	char hex[ID_TEXT];
 	struct container *c;
+	struct image *im;
 
 	(void)ctx;
 	if (!r->has_image) {
@@ -197,11 +198,18 @@ list_ctr(void *ctx, const struct ctr_rec *r)
 		return 0;
 	}
 	/*
-	 * The use counts once the listing is read: tracking an image may
-	 * need a request, and this reply is still being read on the same
-	 * connection. (One per container in the table: pend cannot fill
+	 * The use of an image tracked already counts now (no request); any
+	 * other once the listing is read: tracking an image may need a
+	 * request, and this reply is still being read on the same
+	 * connection. So pend is touched only by containers of images not
+	 * tracked yet. (One per container in the table: pend cannot fill
 	 * before it; if it did, a use would be lost.)
 	 */
+	if ((im = inv_image(&r->image)) && inv_is_tracked(im)) {
+		inv_used(im, r->created);
+		pend_mounts(r);
+		return 0;
+	}
 	if (npend >= sizeof pend / sizeof pend[0]) {
 		warn("container %s: no room to count its use",
 		    id_hex(&r->id, hex));

@@ -199,7 +199,8 @@ dk_start(struct docker *d, struct conn *c, struct http *h, const char *method,
 		if (!reused && conn_open(&d->tg, c) < 0)
 			return -1;
 		h->silent = 0;
-		r = http_request(c, method, host_header(&d->tg), path, keep);
+		r = http_request(h, c, method, host_header(&d->tg), path,
+		    keep);
 		sent = r == 0;
 		if (r == 0)
 			r = http_head(h, c, strcmp(method, "HEAD") == 0);

@@ -18,6 +18,8 @@
 #include "util.h"
 
 _Static_assert(HTTP_RECV_MAX >= HTTP_HEAD_MAX, "head must fit the buffer");
+_Static_assert(HTTP_RECV_MAX >= HTTP_READ, "a read must fit the buffer");
+_Static_assert(HTTP_RECV_MAX >= HTTP_REQ_MAX, "a request is made in it");
 
 #define CHUNK_LINE_MAX 1024	/* bytes of a chunk-size line or trailer */
 
@@ -34,27 +36,31 @@ enum {
 	B_DONE
 };
 
+/*
+ * The request is made in rbuf, which holds nothing then (a connection is
+ * kept only with its last reply read to the end), not in 4 KiB of stack
+ */
 int
-http_request(struct conn *c, const char *method, const char *host,
-    const char *path, int keep)
+http_request(struct http *h, struct conn *c, const char *method,
+    const char *host, const char *path, int keep)
 {
-	char req[HTTP_REQ_MAX];
 	int n;
 
-	n = fmt_snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: %s\r\n"
+	h->rpos = h->rlen = 0;
+	n = fmt_snprintf(h->rbuf, HTTP_REQ_MAX, "%s %s HTTP/1.1\r\nHost: %s\r\n"
 	    "User-Agent: docker-cleaner/" VERSION "\r\n%s\r\n", method, path,
 	    host, keep ? "" : "Connection: close\r\n");
-	if (n < 0 || (size_t)n >= sizeof req) {
+	if (n < 0 || n >= HTTP_REQ_MAX) {
 		warn("request for %.60s... is too long", path);
 		return -1;
 	}
-	return conn_write_all(c, req, (size_t)n);
+	return conn_write_all(c, h->rbuf, (size_t)n);
 }
 
 static int
 fill(struct http *h)
 {
-	ssize_t r = h->c->read(h->c, h->rbuf, sizeof h->rbuf);
+	ssize_t r = h->c->read(h->c, h->rbuf, HTTP_READ);
 
 	if (r < 0)
 		return -1;
@@ -200,7 +206,8 @@ http_head(struct http *h, struct conn *c, int no_body)
 			warn("reply head is longer than %d bytes", HTTP_HEAD_MAX);
 			return -1;
 		}
-		n = c->read(c, h->rbuf + len, HTTP_HEAD_MAX - len);
+		n = c->read(c, h->rbuf + len, HTTP_HEAD_MAX - len < HTTP_READ ?
+		    HTTP_HEAD_MAX - len : HTTP_READ);
 		if (n < 0)
 			return -1;
 		if (n == 0) {
@@ -358,18 +365,57 @@ frame_byte(struct http *h, int c)
 	return 0;
 }
 
+/* body bytes that may be taken now: at most n, the length or chunk left */
+static size_t
+room(const struct http *h, size_t n)
+{
+	if (h->st == B_LEN && h->left >= 0 && n > (unsigned long long)h->left)
+		n = (size_t)h->left;
+	if (h->st == B_CDATA && n > h->chunk)
+		n = (size_t)h->chunk;
+	return n;
+}
+
+/* k body bytes taken: the length or chunk left goes down by them */
+static void
+took(struct http *h, size_t k)
+{
+	if (h->st == B_LEN && h->left >= 0) {
+		h->left -= (long long)k;
+		if (h->left == 0)
+			h->st = B_DONE;
+	} else if (h->st == B_CDATA) {
+		h->chunk -= k;
+		if (h->chunk == 0)
+			h->st = B_CEND;
+	}
+}
+
+/*
+ * Body bytes go straight from the connection to buf when rbuf is empty;
+ * rbuf takes the head and the framing of chunks, HTTP_READ bytes at a
+ * time, so that a long body touches no more of it than that
+ */
 ssize_t
 http_body(struct http *h, void *buf, size_t n)
 {
 	char *out = buf;
 	size_t o = 0, k;
-	int r;
+	ssize_t got = 0;
+	int data, r;
 
 	while (o < n && h->st != B_DONE) {
+		data = h->st == B_LEN || h->st == B_CDATA;
 		if (h->rpos == h->rlen) {
 			if (o > 0)
 				break;	/* hand out what we have first */
-			if ((r = fill(h)) < 0)
+			if (data) {
+				got = h->c->read(h->c, out, room(h, n));
+				r = got < 0 ? -1 : got > 0;
+			} else {
+				r = fill(h);
+			}
+			if (r < 0)
 				return -1;
 			if (r == 0) {
 				if (h->st == B_LEN && h->left < 0) {
@@ -379,28 +425,20 @@ http_body(struct http *h, void *buf, size_t n)
 				warn("connection closed in the reply body");
 				return -1;
 			}
+			if (data) {
+				o = (size_t)got;
+				took(h, o);
+				continue;
+			}
 		}
-		k = h->rlen - h->rpos;
-		if (h->st == B_LEN || h->st == B_CDATA) {
-			if (k > n - o)
-				k = n - o;
-			if (h->st == B_LEN && h->left >= 0 &&
-			    k > (unsigned long long)h->left)
-				k = (size_t)h->left;
-			if (h->st == B_CDATA && k > h->chunk)
-				k = (size_t)h->chunk;
+		if (data) {
+			k = room(h, n - o);
+			if (k > h->rlen - h->rpos)
+				k = h->rlen - h->rpos;
 			memcpy(out + o, h->rbuf + h->rpos, k);
 			o += k;
 			h->rpos += k;
-			if (h->st == B_LEN && h->left >= 0) {
-				h->left -= (long long)k;
-				if (h->left == 0)
-					h->st = B_DONE;
-			} else if (h->st == B_CDATA) {
-				h->chunk -= k;
-				if (h->chunk == 0)
-					h->st = B_CEND;
-			}
+			took(h, k);
 			continue;
 		}
 		if (frame_byte(h, (unsigned char)h->rbuf[h->rpos++]) < 0)

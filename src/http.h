@@ -28,10 +28,12 @@ struct http {
 /*
  * Write one request with method, path (already %-encoded) and a Host
  * header; keep: ask to keep the connection open after the reply (else
- * "Connection: close"). 0, or -1 with the reason logged.
+ * "Connection: close"). The request is made in h's rbuf (what it held
+ * is dropped): h is the struct http that reads the reply. 0, or -1 with
+ * the reason logged.
  */
-int http_request(struct conn *c, const char *method, const char *host,
-    const char *path, int keep);
+int http_request(struct http *h, struct conn *c, const char *method,
+    const char *host, const char *path, int keep);
 /*
  * Read and parse the reply head. no_body: the request was HEAD.
  * 0, or -1 with the reason logged; except when the peer closed before

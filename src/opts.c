@@ -147,8 +147,16 @@ static const struct opt rows[] = {
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
-static struct jtok ctoks[CONFIG_TOKENS];
-static char cfgbuf[CONFIG_MAX + 1];	/* one byte more: too large */
+/*
+ * The config file's text (one byte more than CONFIG_MAX: too large) and,
+ * right after the text, its CONFIG_TOKENS JSON tokens (config_parse): a
+ * small file and its tokens share a page, not one page each
+ */
+static union {
+	char text[CONFIG_MAX + 1];
+	struct jtok t[(CONFIG_MAX + 1) / sizeof(struct jtok) + 1 +
+	    CONFIG_TOKENS];
+} cfg;
 
 static const struct optab tab = {
 	rows, NROWS, "docker-cleaner",
@@ -156,7 +164,7 @@ static const struct optab tab = {
 	"used\nfirst, and remove stopped containers.",
 	"Exit status: 0 success, 1 failure, 2 bad usage or configuration.\n"
 	"See docker-cleaner(8).\n",
-	ctoks, CONFIG_TOKENS,
+	NULL, CONFIG_TOKENS,	/* toks: placed by config_parse */
 };
 
 /* what the command line said: the values, and which flags it gave */
@@ -165,8 +173,7 @@ static unsigned char given[NROWS];
 
 #ifdef DC_HIWATER
 const struct hw_region hw_opts[] = {
-	{"CONFIG_MAX", cfgbuf, sizeof cfgbuf},
-	{"CONFIG_TOKENS", ctoks, sizeof ctoks},
+	{"CONFIG_MAX (tokens)", cfg.text, sizeof cfg},
 	{0},
 };
 #endif
@@ -187,7 +194,16 @@ int
 config_parse(struct settings *s, const char *buf, size_t n, const char *path,
     char *err, size_t errsz)
 {
-	if (opt_config(&tab, s, buf, n, path, err, errsz) < 0)
+	struct optab t = tab;
+
+	/*
+	 * the tokens start past the text when it is cfg's (config_load read
+	 * at most CONFIG_MAX bytes into it), at its start when not (the text
+	 * is the caller's, of any length: the unit tests)
+	 */
+	t.toks = buf == cfg.text && n <= CONFIG_MAX ?
+	    cfg.t + n / sizeof cfg.t[0] + 1 : cfg.t;
+	if (opt_config(&t, s, buf, n, path, err, errsz) < 0)
 		return -1;
 	if (*s->tlsca || *s->tlscert || *s->tlskey)
 		s->tls_explicit = 1;	/* named by the file */
@@ -221,11 +237,11 @@ static int
 config_load(struct settings *s, const char *path, int explicit, int strict,
     char *err, size_t errsz)
 {
-	char *buf = cfgbuf;
+	char *buf = cfg.text;
 	size_t n;
 
 	/* one byte more than allowed tells a file that is too large */
-	if (read_file(path, buf, sizeof cfgbuf, &n) < 0) {
+	if (read_file(path, buf, sizeof cfg.text, &n) < 0) {
 		/* said at info level by the caller (settings_no_config) */
 		if (errno == ENOENT && !explicit && !strict)
 			return 1;

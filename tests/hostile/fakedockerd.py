@@ -738,6 +738,8 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 # section of the same name):
 #   --dup-container N    the container listing shows C1 N times in all
 #   --extra-images N     N more untagged images (after A..D), 100 bytes each
+#   --extra-containers N N more running containers, each of one of the
+#                        extra images in turn (of A when there are none)
 #   --ctr-created V      the "Created" of every container (Unix seconds)
 #   --event-time V       the "time" of the history event of tmp:1 (a use
 #                        of C); "drop" leaves the field out
@@ -746,6 +748,7 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 def issue9_args(ap):
     ap.add_argument("--dup-container", type=int, default=0)
     ap.add_argument("--extra-images", type=int, default=0)
+    ap.add_argument("--extra-containers", type=int, default=0)
     ap.add_argument("--ctr-created", type=int)
     ap.add_argument("--event-time")
     ap.add_argument("--event-time-nano")
@@ -756,6 +759,12 @@ def issue9_apply(a):
         ST.images.append({"Id": "sha256:%064x" % (0x9000 + i), "Size": 100,
                           "Created": NOW - 100, "RepoTags": [],
                           "RepoDigests": []})
+    for i in range(a.extra_containers):
+        img = ("sha256:%064x" % (0x9000 + i % a.extra_images)
+               if a.extra_images else A)
+        ST.containers.append({"Id": "%064x" % (0xc000 + i), "Image": img,
+                              "ImageID": img, "State": "running",
+                              "Created": NOW - 200, "Names": ["/x%d" % i]})
     if a.ctr_created is not None:
         for c in ST.containers:
             c["Created"] = a.ctr_created

@@ -290,8 +290,8 @@ request_written(void)
 	char *e;
 
 	mem_open(&c, &m, "", 0, NULL, 0);
-	check(http_request(&c, "GET", "docker", "/v1.41/images/json?all=1",
-	    1) == 0);
+	check(http_request(&h, &c, "GET", "docker",
+	    "/v1.41/images/json?all=1", 1) == 0);
 	m.out[m.outlen] = '\0';
 	check(strncmp(m.out, want, sizeof want - 1) == 0);
 	/* kept open: HTTP/1.1's default, nothing said */
@@ -303,7 +303,7 @@ request_written(void)
 	/* a write that takes a few bytes at a time gets it all */
 	mem_open(&c, &m, "", 0, NULL, 0);
 	m.wmax = 3;
-	check(http_request(&c, "DELETE", "localhost",
+	check(http_request(&h, &c, "DELETE", "localhost",
 	    "/v1.41/images/sha256:ab?noprune=1", 0) == 0);
 	m.out[m.outlen] = '\0';
 	check(strncmp(m.out, want2, sizeof want2 - 1) == 0);
@@ -323,12 +323,12 @@ request_errors(void)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	mem_open(&c, &m, "", 0, NULL, 0);
-	check(http_request(&c, "GET", "docker", path, 1) == -1);
+	check(http_request(&h, &c, "GET", "docker", path, 1) == -1);
 	check(m.outlen == 0);
 	/* the transport fails */
 	mem_open(&c, &m, "", 0, NULL, 0);
 	m.wfail = 1;
-	check(http_request(&c, "GET", "docker", "/_ping", 1) == -1);
+	check(http_request(&h, &c, "GET", "docker", "/_ping", 1) == -1);
 	return 0;
 }
 
@@ -406,6 +406,62 @@ head_max(void)
 	/* no end at all */
 	memset(r, 'x', sizeof r);
 	check(fails(r, sizeof r));
+	return 0;
+}
+
+/*
+ * A long body, one piece (Content-Length) or many small chunks (events),
+ * read as the JSON windows read it: the bytes are all there, in order, and
+ * the receive buffer was written no further than HTTP_READ (the rest of a
+ * body goes straight to the reader), so its other pages stay untouched.
+ */
+static int
+rbuf_untouched(const char *s, size_t len, const char *body, size_t blen)
+{
+	static char out[40000];
+	struct conn c;
+	struct mem m;
+	size_t o = 0, i;
+	ssize_t n;
+
+	mem_open(&c, &m, s, len, NULL, 0);
+	memset(h.rbuf, ' ', sizeof h.rbuf);
+	if (http_head(&h, &c, 0) < 0 || h.status != 200)
+		return 0;
+	while (o < sizeof out && (n = http_body(&h, out + o,
+	    sizeof out - o < 4096 ? sizeof out - o : 4096)) > 0)
+		o += (size_t)n;
+	if (o != blen || memcmp(out, body, blen) != 0 || !http_reusable(&h))
+		return 0;
+	for (i = HTTP_READ; i < sizeof h.rbuf; i++)
+		if (h.rbuf[i] != ' ')
+			return 0;
+	return 1;
+}
+
+static int
+body_straight(void)
+{
+	static char r[40000], body[30000];
+	size_t n, i, k, b;
+
+	for (i = 0; i < sizeof body; i++)
+		body[i] = (char)('a' + i % 26);
+	n = (size_t)snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: %zu\r\n\r\n", sizeof body);
+	memcpy(r + n, body, sizeof body);
+	check(rbuf_untouched(r, n + sizeof body, body, sizeof body));
+	/* 40 chunks of 600 bytes: 24,000 bytes and their framing */
+	n = (size_t)snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n");
+	for (k = 0, b = 0; k < 40; k++, b += 600) {
+		n += (size_t)snprintf(r + n, sizeof r - n, "258\r\n");
+		memcpy(r + n, body + b, 600);
+		n += 600;
+		n += (size_t)snprintf(r + n, sizeof r - n, "\r\n");
+	}
+	n += (size_t)snprintf(r + n, sizeof r - n, "0\r\n\r\n");
+	check(rbuf_untouched(r, n, body, b));
 	return 0;
 }
 
@@ -780,6 +836,7 @@ const struct unit_test http_tests[] = {
 	UNIT(head_lf_only),
 	UNIT(head_max),
 	UNIT(body_length),
+	UNIT(body_straight),
 	UNIT(body_chunked),
 	UNIT(body_dockerd),
 	UNIT(body_until_close),

@@ -783,6 +783,7 @@ load_errors(void)
 	char *a8[] = { "docker-cleaner", "--quotas", "1G", NULL };
 	char *a9[] = { "docker-cleaner", "-vx", NULL };
 	static char big[CONFIG_MAX + 2];
+	size_t n, i;
 
 	unsetenv("DOCKER_HOST");
 	check(load(ARGC(a1), a1) == -1 && strstr(err, "/nonexistent/dc.json"));
@@ -812,6 +813,21 @@ load_errors(void)
 	big[CONFIG_MAX] = '\0';
 	check(file(big) == 0);
 	check(load(ARGC(a7), a7) == 0);
+	unlink(path);
+	/*
+	 * CONFIG_MAX bytes and nearly CONFIG_TOKENS tokens: the tokens, after
+	 * the text in the same buffer, fit (SANITIZE=1 sees any overflow)
+	 */
+	memset(big, ' ', sizeof big);
+	n = (size_t)sprintf(big, "{\"x\":[0");	/* ignored, with a warning */
+	for (i = 1; i < CONFIG_TOKENS - 5; i++)
+		n += (size_t)sprintf(big + n, ",%zu", i % 10);
+	n += (size_t)sprintf(big + n, "],\"Quota\":\"2G\"");
+	big[n] = ' ';
+	big[CONFIG_MAX - 1] = '}';
+	big[CONFIG_MAX] = '\0';
+	check(file(big) == 0);
+	check(load(ARGC(a7), a7) == 0 && s.quota == 2LL << 30);
 	unlink(path);
 	/* a directory */
 	a7[2] = "/tmp";
