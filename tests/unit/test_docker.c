@@ -259,6 +259,47 @@ keep_facts(void)
 	keep_rules(NULL, NULL);
 	return 0;
 }
+
+/*
+ * The image listing, read from the members the framer indexed: escapes
+ * still unescaped, the first of two same keys, and elements it refuses
+ * (malformed, no object, no readable Id or Size) counted as skipped
+ */
+#define TAIL "0000000000000000000000000000000000000000000000000000000000001"
+static int
+image_members(void)
+{
+	static const char list[] = "["
+	    "{\"Id\":\"" H("aaa") "\",\"Size\":10,\"Created\":1700000000},"
+	    "{\"Id\":\"sha256:\\u0062bb" TAIL "\",\"Size\":20},"
+	    "{\"Id\":\"sha256:ABC" TAIL "\",\"Size\":1},"
+	    "{\"Id\":\"" H("ccc") "\",\"Size\":30,},"
+	    "[{\"Id\":\"" H("ccc") "\",\"Size\":30}],"
+	    "{\"Id\":\"" H("ddd") "\"},"
+	    "{\"Id\":\"" H("ddd") "\",\"Size\":\"5\"},"
+	    "{\"Id\":\"" H("ddd") "\",\"Size\":-5},"
+	    "{\"Id\":\"" H("eee") "\",\"Size\":50,\"Created\":\"x\"},"
+	    "{\"Size\":60,\"Id\":\"" H("fff") "\",\"Id\":\"" H("aaa") "\"}]";
+	static char buf[4096];
+	static const char *const ids[] = { H("aaa"), H("bbb"), H("eee"),
+	    H("fff") };
+	static const long long sizes[] = { 10, 20, 50, 60 };
+	struct id id;
+	int i, skipped;
+
+	keep_rules(NULL, NULL);
+	daemon_says(ok_body(buf, sizeof buf, list));
+	nrecs = 0;
+	check(docker_images(take_rec, NULL, &skipped) == DK_DONE);
+	check(nrecs == 4 && skipped == 6);
+	for (i = 0; i < 4; i++)
+		check(id_parse(ids[i], strlen(ids[i]), &id) == 0 &&
+		    id_eq(&id, &recs[i].id) && recs[i].size == sizes[i]);
+	check(recs[0].created_ns == 1700000000LL * 1000000000LL &&
+	    recs[1].created_ns == -1 && recs[2].created_ns == -1);
+	return 0;
+}
+#undef TAIL
 #undef H
 /* issue 11: GET /system/df of 20.10 (API 1.41), recorded: a:1 and a:2
  * imported from one 3 MB layer tar, c:1 alone */
@@ -412,6 +453,7 @@ const struct unit_test docker_tests[] = {
 	UNIT(outcome_failed),
 	UNIT(outcome_refused),
 	UNIT(outcome_unreadable),
+	UNIT(image_members),
 	UNIT(keep_facts),
 	{ NULL, NULL },
 };
