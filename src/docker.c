@@ -61,12 +61,12 @@ struct jelem {
 };
 
 /*
- * The value of the member key of e as a document with one token t (a
- * string or a primitive): 0, or -1 (absent, or no string or primitive)
+ * The value of the member key of e as a document in toks[0..ntok) (one
+ * is enough for a string or a primitive): 0, -1 absent, -2 unreadable
  */
 static int
 elem_get(const struct jelem *e, const char *key, struct json *j,
-    struct jtok *t)
+    struct jtok *toks, unsigned ntok)
 {
 	const char *why;
 	size_t n = strlen(key);
@@ -76,7 +76,7 @@ elem_get(const struct jelem *e, const char *key, struct json *j,
 		if ((size_t)e->m[i].kn == n &&
 		    memcmp(e->s + e->m[i].k, key, n) == 0)
 			return json_value(j, e->s + e->m[i].v,
-			    (size_t)e->m[i].vn, t, 1, &why);
+			    (size_t)e->m[i].vn, toks, ntok, &why) < 0 ? -2 : 0;
 	return -1;
 }
 
@@ -296,8 +296,8 @@ image_elem(const struct jelem *e, void *arg)
 	const char *why;
 	long long c;
 
-	if (elem_get(e, "Id", &j, &t) < 0 || get_id(&j, 0, &r.id) < 0 ||
-	    elem_get(e, "Size", &j, &t) < 0 || json_int(&j, 0, &r.size) < 0 ||
+	if (elem_get(e, "Id", &j, &t, 1) < 0 || get_id(&j, 0, &r.id) < 0 ||
+	    elem_get(e, "Size", &j, &t, 1) < 0 || json_int(&j, 0, &r.size) < 0 ||
 	    r.size < 0) {
 		warn("/images/json: an image without a readable Id or Size is "
 		    "treated as unknown");
@@ -305,7 +305,7 @@ image_elem(const struct jelem *e, void *arg)
 		return 0;
 	}
 	/* Unix seconds; a later one is now */
-	if (elem_get(e, "Created", &j, &t) < 0 || json_int(&j, 0, &c) < 0 ||
+	if (elem_get(e, "Created", &j, &t, 1) < 0 || json_int(&j, 0, &c) < 0 ||
 	    (r.created_ns = t_clamp(c, 1000000000LL, now_ns())) < 0)
 		r.created_ns = -1;
 	r.kept = 0;
@@ -324,9 +324,9 @@ image_elem(const struct jelem *e, void *arg)
 	return w->cb(w->ctx, &r);
 }
 
-/* GET a listing (a JSON array) and hand each element to fn */
+/* GET a listing (a JSON array): each element, checked and indexed, to efn */
 static enum dk
-listing(struct docker *d, const char *path, int (*fn)(struct json *, void *),
+listing(struct docker *d, const char *path,
     int (*efn)(const struct jelem *, void *), void *arg, int *skipped)
 {
 	int sk = 0, r;
@@ -339,7 +339,7 @@ listing(struct docker *d, const char *path, int (*fn)(struct json *, void *),
 		warn("%s answered %d: %s", path, d->status, d->msg);
 		return DK_FAILED;
 	}
-	r = each(d, JS_ARRAY, path, fn, efn, arg, &sk);
+	r = each(d, JS_ARRAY, path, NULL, efn, arg, &sk);
 	*skipped += sk;
 	return dk_finish(d, r == 0) == 0 ? DK_DONE : DK_FAILED;
 }
@@ -350,7 +350,7 @@ docker_images(int (*cb)(void *, const struct image_rec *), void *ctx,
 {
 	struct image_walk w = { cb, ctx, skipped };
 
-	return listing(&dk, "/images/json", NULL, image_elem, &w, skipped);
+	return listing(&dk, "/images/json", image_elem, &w, skipped);
 }
 
 static int
@@ -406,25 +406,34 @@ struct ctr_walk {
 };
 
 static int
-ctr_elem(struct json *j, void *arg)
+ctr_elem(const struct jelem *e, void *arg)
 {
 	struct ctr_walk *w = arg;
 	struct ctr_rec r;
-	long long t;
+	struct json j;
+	struct jtok t;
+	long long c;
+	int v;
 
 	memset(&r, 0, sizeof r);
-	if (dk_get_id(j, 0, "Id", &r.id) < 0) {
+	if (elem_get(e, "Id", &j, &t, 1) < 0 || get_id(&j, 0, &r.id) < 0) {
 		warn("/containers/json: a container without a readable Id");
 		++*w->skipped;
 		return 0;
 	}
-	r.has_image = dk_get_id(j, 0, "ImageID", &r.image) == 0;
+	r.has_image = elem_get(e, "ImageID", &j, &t, 1) == 0 &&
+	    get_id(&j, 0, &r.image) == 0;
 	/* Unix seconds; a later one is now, a missing or negative one 0 */
-	if (json_int(j, json_get(j, 0, "Created"), &t) < 0 ||
-	    (r.created = t_clamp(t, 1000000000LL, now_ns())) < 0)
+	if (elem_get(e, "Created", &j, &t, 1) < 0 || json_int(&j, 0, &c) < 0 ||
+	    (r.created = t_clamp(c, 1000000000LL, now_ns())) < 0)
 		r.created = 0;
-	r.state = state_of(j, json_get(j, 0, "State"));
-	dk_get_mounts(j, json_get(j, 0, "Mounts"), &r);
+	r.state = elem_get(e, "State", &j, &t, 1) == 0 ? state_of(&j, 0) :
+	    CS_OTHER;
+	/* absent: none; there but unreadable: not all uses known */
+	if ((v = elem_get(e, "Mounts", &j, dk_toks, JSON_TOKENS)) == -2)
+		r.nmounts = -1;
+	else
+		dk_get_mounts(&j, v, &r);
 	return w->cb(w->ctx, &r);
 }
 
@@ -434,8 +443,7 @@ docker_containers(int (*cb)(void *, const struct ctr_rec *), void *ctx,
 {
 	struct ctr_walk w = { cb, ctx, skipped };
 
-	return listing(&dk, "/containers/json?all=1", ctr_elem, NULL, &w,
-	    skipped);
+	return listing(&dk, "/containers/json?all=1", ctr_elem, &w, skipped);
 }
 
 struct df_walk {

@@ -299,6 +299,56 @@ image_members(void)
 	    recs[1].created_ns == -1 && recs[2].created_ns == -1);
 	return 0;
 }
+
+static struct ctr_rec crecs[8];
+static int ncrecs;
+
+static int
+take_ctr(void *ctx, const struct ctr_rec *r)
+{
+	(void)ctx;
+	if (ncrecs < 8)
+		crecs[ncrecs++] = *r;
+	return 0;
+}
+
+/*
+ * The container listing, from the indexed members: Mounts absent (none),
+ * unreadable (too many tokens) or no array (uses not all known), State
+ * and ImageID missing; refused elements counted as skipped
+ */
+static int
+ctr_members(void)
+{
+	static char body[16384], buf[16400];
+	size_t n;
+	int i, skipped;
+
+	n = (size_t)sprintf(body, "["
+	    "{\"Id\":\"abc" TAIL "\",\"ImageID\":\"" H("aaa") "\","
+	    "\"State\":\"exited\",\"Created\":1700000000,"
+	    "\"Mounts\":[{\"Type\":\"image\",\"Name\":\"a:1\"},"
+	    "{\"Type\":\"volume\"}]},"
+	    "{\"Id\":\"abc" TAIL "\",\"State\":5},"
+	    "{\"Id\":\"abc" TAIL "\",\"Mounts\":5},"
+	    "{\"Id\":\"abc" TAIL "\",\"Mounts\":null,\"State\":\"running\",},"
+	    "{\"Id\":5},"
+	    "{\"Id\":\"abc" TAIL "\",\"Mounts\":[");
+	for (i = 0; i < JSON_TOKENS; i++)
+		n += (size_t)sprintf(body + n, "%s{}", i ? "," : "");
+	sprintf(body + n, "]}]");
+	daemon_says(ok_body(buf, sizeof buf, body));
+	ncrecs = 0;
+	check(docker_containers(take_ctr, NULL, &skipped) == DK_DONE);
+	check(ncrecs == 4 && skipped == 2);
+	check(crecs[0].has_image && crecs[0].state == CS_EXITED &&
+	    crecs[0].created == 1700000000LL * 1000000000LL &&
+	    crecs[0].nmounts == 1 && strcmp(crecs[0].mounts[0], "a:1") == 0);
+	check(!crecs[1].has_image && crecs[1].state == CS_OTHER &&
+	    crecs[1].created == 0 && crecs[1].nmounts == 0);
+	check(crecs[2].nmounts == -1 && crecs[3].nmounts == -1);
+	return 0;
+}
 #undef TAIL
 #undef H
 /* issue 11: GET /system/df of 20.10 (API 1.41), recorded: a:1 and a:2
@@ -454,6 +504,7 @@ const struct unit_test docker_tests[] = {
 	UNIT(outcome_refused),
 	UNIT(outcome_unreadable),
 	UNIT(image_members),
+	UNIT(ctr_members),
 	UNIT(keep_facts),
 	{ NULL, NULL },
 };
