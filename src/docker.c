@@ -68,15 +68,20 @@ static int
 elem_get(const struct jelem *e, const char *key, struct json *j,
     struct jtok *toks, unsigned ntok)
 {
+	const struct jmember *m;
 	const char *why;
-	size_t n = strlen(key);
-	int i;
+	size_t n = strlen(key), k;
 
-	for (i = 0; i < e->nm; i++)
-		if ((size_t)e->m[i].kn == n &&
-		    memcmp(e->s + e->m[i].k, key, n) == 0)
-			return json_value(j, e->s + e->m[i].v,
-			    (size_t)e->m[i].vn, toks, ntok, &why) < 0 ? -2 : 0;
+	for (m = e->m; m < e->m + e->nm; m++) {
+		if ((size_t)m->kn != n)
+			continue;
+		/* short keys: no call to compare them */
+		for (k = 0; k < n && e->s[(size_t)m->k + k] == key[k]; k++)
+			;
+		if (k == n)
+			return json_value(j, e->s + m->v, (size_t)m->vn, toks,
+			    ntok, &why) < 0 ? -2 : 0;
+	}
 	return -1;
 }
 

@@ -264,7 +264,7 @@ json_int(const struct json *j, int i, long long *v)
 {
 	const char *p, *e;
 	unsigned long long u = 0, lim;
-	unsigned d;
+	unsigned d, last;
 	int neg = 0;
 
 	if (i < 0 || j->t[i].type != J_PRIMITIVE)
@@ -277,12 +277,14 @@ json_int(const struct json *j, int i, long long *v)
 	}
 	if (p == e)
 		return -1;
-	lim = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	/* the largest value: lim * 10 + d, with lim and d as below */
+	lim = (unsigned long long)LLONG_MAX / 10;
+	last = (unsigned)(LLONG_MAX % 10) + (unsigned)neg;
 	for (; p < e; p++) {
 		if (*p < '0' || *p > '9')
 			return -1;
 		d = (unsigned)(*p - '0');
-		if (u > lim / 10 || (u == lim / 10 && d > lim % 10))
+		if (u > lim || (u == lim && d > last))
 			return -1;
 		u = u * 10 + d;
 	}
