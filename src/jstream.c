@@ -310,7 +310,7 @@ check(struct jstream *s, size_t b)
 {
 	const char *w = s->win;
 	size_t i = b, len = s->len;
-	uint32_t obj[(JSON_DEPTH + 31) / 32];	/* bit d: level d an object */
+	char ends[JSON_DEPTH];	/* what closes each level: '}' or ']' */
 	struct jmember *m = s->mem;
 	long e;
 	unsigned d = 0;
@@ -323,7 +323,7 @@ value:
 	c = (unsigned char)w[i];
 	if (first && c == ']') {
 		i++;
-		goto close;
+		goto pop;
 	}
 	first = 0;
 	if (d == 1)		/* a member's value starts */
@@ -333,11 +333,7 @@ value:
 			s->why = "nested too deep";
 			return -1;
 		}
-		if (c == '{')
-			obj[d / 32] |= 1u << d % 32;
-		else
-			obj[d / 32] &= ~(1u << d % 32);
-		d++;
+		ends[d++] = (char)(c + 2);	/* '}' or ']' */
 		i++;
 		first = 1;
 		if (c == '{')
@@ -367,16 +363,15 @@ after:
 	if (d == 0)
 		return (long)i;
 	WS();
-	c = (unsigned char)w[i++];
-	e = obj[(d - 1) / 32] >> (d - 1) % 32 & 1;	/* in an object */
+	c = w[i++];
 	if (c == ',') {
-		if (e)
+		if (ends[d - 1] == '}')
 			goto key;
 		goto value;
 	}
-	if (c != (e ? '}' : ']'))
+	if (c != ends[d - 1])
 		return -1;
-close:
+pop:
 	d--;
 	goto after;
 key:
@@ -384,7 +379,7 @@ key:
 	if (first && w[i] == '}') {
 		i++;
 		first = 0;
-		goto close;
+		goto pop;
 	}
 	first = 0;
 	if (w[i] != '"' || (e = string(w, i + 1, len)) < 0)
