@@ -39,14 +39,11 @@ _Static_assert(REFS_BYTES >= REF_LEN && REFS_MAX >= 1,
 
 /* one element of a reply at a time: reused for every element */
 static char reply_win[REPLY_WINDOW];
-/* the members of a listed image, as the framer indexed them */
-static struct jmember dk_mem[JSON_MEMBERS];
 
 #ifdef DC_HIWATER
 const struct hw_region hw_docker[] = {
 	{"REPLY_WINDOW", reply_win, sizeof reply_win},
 	{"JSON_TOKENS", dk_toks, sizeof dk_toks},
-	{"JSON_MEMBERS", dk_mem, sizeof dk_mem},
 	{"HTTP_RECV_MAX (requests)", dk.http.rbuf, sizeof dk.http.rbuf},
 	{0},
 };
@@ -135,13 +132,15 @@ each(struct docker *d, int mode, const char *what,
     int (*fn)(struct json *, void *),
     int (*efn)(const struct jelem *, void *), void *arg, int *skipped)
 {
+	/* on the stack: pages the listing's calls touch anyway */
+	struct jmember mem[JSON_MEMBERS];
 	struct jstream js;
 
 	*skipped = 0;
 	jstream_init(&js, mode, reply_win, sizeof reply_win, dk_body,
 	    &d->http);
 	if (efn)
-		jstream_index(&js, dk_mem, JSON_MEMBERS);
+		jstream_index(&js, mem, JSON_MEMBERS);
 	return each_of(&js, what, fn, efn, arg, skipped);
 }
 
