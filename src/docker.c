@@ -49,13 +49,48 @@ const struct hw_region hw_docker[] = {
 };
 #endif
 
+/* an element as the framer checked and indexed it */
+struct jelem {
+	const char *s;
+	size_t n;
+	const struct jmember *m;
+	int nm;
+};
+
+/*
+ * The value of the member key of e as a document in toks[0..ntok) (one
+ * is enough for a string or a primitive): 0, -1 absent, -2 unreadable
+ */
+static int
+elem_get(const struct jelem *e, const char *key, struct json *j,
+    struct jtok *toks, unsigned ntok)
+{
+	const struct jmember *m;
+	const char *why;
+	size_t n = strlen(key), k;
+
+	for (m = e->m; m < e->m + e->nm; m++) {
+		if ((size_t)m->kn != n)
+			continue;
+		/* short keys: no call to compare them */
+		for (k = 0; k < n && e->s[(size_t)m->k + k] == key[k]; k++)
+			;
+		if (k == n)
+			return json_value(j, e->s + m->v, (size_t)m->vn, toks,
+			    ntok, &why) < 0 ? -2 : 0;
+	}
+	return -1;
+}
+
 /*
  * The values of js until its end: each goes to fn (which returns 0, or -1
- * to stop). Values that do not fit or parse count in *skipped.
+ * to stop), or with efn (js indexed, JS_ARRAY) each checked element to
+ * efn. Values that do not fit or parse count in *skipped.
  */
 static int
 each_of(struct jstream *js, const char *what,
-    int (*fn)(struct json *, void *), void *arg, int *skipped)
+    int (*fn)(struct json *, void *),
+    int (*efn)(const struct jelem *, void *), void *arg, int *skipped)
 {
 	struct json j;
 	const char *p, *why;
@@ -71,7 +106,15 @@ each_of(struct jstream *js, const char *what,
 			++*skipped;
 			continue;
 		}
-		if (json_parse(&j, p, n, dk_toks, JSON_TOKENS, &why) < 0) {
+		if (efn && js->nmem >= 0) {
+			if (efn(&(struct jelem){ p, n, js->mem, js->nmem },
+			    arg) < 0)
+				return -1;
+			continue;
+		}
+		if (efn)
+			why = js->why;
+		if (efn || json_parse(&j, p, n, dk_toks, JSON_TOKENS, &why) < 0) {
 			warn("%s: an element is unreadable (%s); it is treated "
 			    "as unknown", what, why);
 			++*skipped;
@@ -83,17 +126,29 @@ each_of(struct jstream *js, const char *what,
 	return 0;
 }
 
-/* a JSON reply of d, mode JS_ARRAY or JS_SEQ, read with each_of */
-int
-dk_each(struct docker *d, int mode, const char *what,
-    int (*fn)(struct json *, void *), void *arg, int *skipped)
+/* a JSON reply of d, mode JS_ARRAY (efn: indexed) or JS_SEQ, by each_of */
+static int
+each(struct docker *d, int mode, const char *what,
+    int (*fn)(struct json *, void *),
+    int (*efn)(const struct jelem *, void *), void *arg, int *skipped)
 {
+	/* on the stack: pages the listing's calls touch anyway */
+	struct jmember mem[JSON_MEMBERS];
 	struct jstream js;
 
 	*skipped = 0;
 	jstream_init(&js, mode, reply_win, sizeof reply_win, dk_body,
 	    &d->http);
-	return each_of(&js, what, fn, arg, skipped);
+	if (efn)
+		jstream_index(&js, mem, JSON_MEMBERS);
+	return each_of(&js, what, fn, efn, arg, skipped);
+}
+
+int
+dk_each(struct docker *d, int mode, const char *what,
+    int (*fn)(struct json *, void *), void *arg, int *skipped)
+{
+	return each(d, mode, what, fn, NULL, arg, skipped);
 }
 
 /*
@@ -125,7 +180,7 @@ members(struct docker *d, const char *what, const char *inner,
 		memcpy(key, p, kn);	/* the value comes in the same window */
 		if (inner && kn == strlen(inner) && memcmp(key, inner, kn) == 0) {
 			if (jstream_enter(&js) < 0 ||
-			    each_of(&js, what, fn, arg, skipped) < 0)
+			    each_of(&js, what, fn, NULL, arg, skipped) < 0)
 				return -1;
 			continue;
 		}
@@ -137,17 +192,27 @@ members(struct docker *d, const char *what, const char *inner,
 	return 0;
 }
 
+/* read the ID string at v into id; 0 or -1 */
+static int
+get_id(struct json *j, int v, struct id *id)
+{
+	char s[ID_TEXT + 8];
+	size_t n;
+
+	/* an ID has nothing to unescape: its text as it is, when it reads */
+	if (v >= 0 && j->t[v].type == J_STRING && id_parse(j->s +
+	    j->t[v].start, (size_t)(j->t[v].end - j->t[v].start), id) == 0)
+		return 0;
+	if (json_str(j, v, s, sizeof s, &n) < 0)
+		return -1;
+	return id_parse(s, n, id);
+}
+
 /* read an ID field into id; 0 or -1 */
 int
 dk_get_id(struct json *j, int obj, const char *key, struct id *id)
 {
-	char s[ID_TEXT + 8];
-	size_t n;
-	int v = json_get(j, obj, key);
-
-	if (json_str(j, v, s, sizeof s, &n) < 0)
-		return -1;
-	return id_parse(s, n, id);
+	return get_id(j, json_get(j, obj, key), id);
 }
 
 /*
@@ -226,33 +291,47 @@ struct image_walk {
 };
 
 static int
-image_elem(struct json *j, void *arg)
+image_elem(const struct jelem *e, void *arg)
 {
 	struct image_walk *w = arg;
 	struct image_rec r;
-	long long t;
+	struct json j;
+	struct jtok t;
+	const char *why;
+	long long c;
 
-	if (dk_get_id(j, 0, "Id", &r.id) < 0 ||
-	    json_int(j, json_get(j, 0, "Size"), &r.size) < 0 || r.size < 0) {
+	if (elem_get(e, "Id", &j, &t, 1) < 0 || get_id(&j, 0, &r.id) < 0 ||
+	    elem_get(e, "Size", &j, &t, 1) < 0 || json_int(&j, 0, &r.size) < 0 ||
+	    r.size < 0) {
 		warn("/images/json: an image without a readable Id or Size is "
 		    "treated as unknown");
 		++*w->skipped;
 		return 0;
 	}
 	/* Unix seconds; a later one is now */
-	if (json_int(j, json_get(j, 0, "Created"), &t) < 0 ||
-	    (r.created_ns = t_clamp(t, 1000000000LL, now_ns())) < 0)
+	if (elem_get(e, "Created", &j, &t, 1) < 0 || json_int(&j, 0, &c) < 0 ||
+	    (r.created_ns = t_clamp(c, 1000000000LL, now_ns())) < 0)
 		r.created_ns = -1;
-	/* without keep rules, the three lookups are not needed */
-	r.kept = keep_any() && dk_kept(j, &r.id, json_get(j, 0, "RepoTags"),
-	    json_get(j, 0, "RepoDigests"), json_get(j, 0, "Labels"));
+	r.kept = 0;
+	/* only keep rules need the references and labels: then all of it */
+	if (keep_any()) {
+		if (json_parse(&j, e->s, e->n, dk_toks, JSON_TOKENS,
+		    &why) < 0) {
+			warn("/images/json: an element is unreadable (%s); it "
+			    "is treated as unknown", why);
+			++*w->skipped;
+			return 0;
+		}
+		r.kept = dk_kept(&j, &r.id, json_get(&j, 0, "RepoTags"),
+		    json_get(&j, 0, "RepoDigests"), json_get(&j, 0, "Labels"));
+	}
 	return w->cb(w->ctx, &r);
 }
 
-/* GET a listing (a JSON array) and hand each element to fn */
+/* GET a listing (a JSON array): each element, checked and indexed, to efn */
 static enum dk
-listing(struct docker *d, const char *path, int (*fn)(struct json *, void *),
-    void *arg, int *skipped)
+listing(struct docker *d, const char *path,
+    int (*efn)(const struct jelem *, void *), void *arg, int *skipped)
 {
 	int sk = 0, r;
 
@@ -264,7 +343,7 @@ listing(struct docker *d, const char *path, int (*fn)(struct json *, void *),
 		warn("%s answered %d: %s", path, d->status, d->msg);
 		return DK_FAILED;
 	}
-	r = dk_each(d, JS_ARRAY, path, fn, arg, &sk);
+	r = each(d, JS_ARRAY, path, NULL, efn, arg, &sk);
 	*skipped += sk;
 	return dk_finish(d, r == 0) == 0 ? DK_DONE : DK_FAILED;
 }
@@ -331,25 +410,34 @@ struct ctr_walk {
 };
 
 static int
-ctr_elem(struct json *j, void *arg)
+ctr_elem(const struct jelem *e, void *arg)
 {
 	struct ctr_walk *w = arg;
 	struct ctr_rec r;
-	long long t;
+	struct json j;
+	struct jtok t;
+	long long c;
+	int v;
 
 	memset(&r, 0, sizeof r);
-	if (dk_get_id(j, 0, "Id", &r.id) < 0) {
+	if (elem_get(e, "Id", &j, &t, 1) < 0 || get_id(&j, 0, &r.id) < 0) {
 		warn("/containers/json: a container without a readable Id");
 		++*w->skipped;
 		return 0;
 	}
-	r.has_image = dk_get_id(j, 0, "ImageID", &r.image) == 0;
+	r.has_image = elem_get(e, "ImageID", &j, &t, 1) == 0 &&
+	    get_id(&j, 0, &r.image) == 0;
 	/* Unix seconds; a later one is now, a missing or negative one 0 */
-	if (json_int(j, json_get(j, 0, "Created"), &t) < 0 ||
-	    (r.created = t_clamp(t, 1000000000LL, now_ns())) < 0)
+	if (elem_get(e, "Created", &j, &t, 1) < 0 || json_int(&j, 0, &c) < 0 ||
+	    (r.created = t_clamp(c, 1000000000LL, now_ns())) < 0)
 		r.created = 0;
-	r.state = state_of(j, json_get(j, 0, "State"));
-	dk_get_mounts(j, json_get(j, 0, "Mounts"), &r);
+	r.state = elem_get(e, "State", &j, &t, 1) == 0 ? state_of(&j, 0) :
+	    CS_OTHER;
+	/* absent: none; there but unreadable: not all uses known */
+	if ((v = elem_get(e, "Mounts", &j, dk_toks, JSON_TOKENS)) == -2)
+		r.nmounts = -1;
+	else
+		dk_get_mounts(&j, v, &r);
 	return w->cb(w->ctx, &r);
 }
 
@@ -391,22 +479,9 @@ df_elem(struct json *j, void *arg)
 static int
 value_of(struct json *j, const char *p, size_t n)
 {
-	static char buf[64];
 	const char *why;
-	int k;
 
-	/* a primitive alone is not JSON to jsmn: inside an array it is */
-	if (*p == '{' || *p == '[' || *p == '"')
-		return json_parse(j, p, n, dk_toks, JSON_TOKENS, &why) < 0 ?
-		    -1 : 0;
-	if (n > sizeof buf - 3)
-		return -1;
-	k = fmt_snprintf(buf, sizeof buf, "[%.*s]", (int)n, p);
-	if (json_parse(j, buf, (size_t)k, dk_toks, JSON_TOKENS, &why) < 0)
-		return -1;
-	j->t++;		/* the primitive's token is the first */
-	j->n--;
-	return 0;
+	return json_value(j, p, n, dk_toks, JSON_TOKENS, &why);
 }
 
 static int

@@ -93,6 +93,27 @@ json_parse(struct json *j, const char *s, size_t len, struct jtok *toks,
 }
 
 int
+json_value(struct json *j, const char *s, size_t len, struct jtok *toks,
+    unsigned ntok, const char **why)
+{
+	if (len > 0 && (*s == '{' || *s == '['))
+		return json_parse(j, s, len, toks, ntok, why);
+	j->s = s;
+	j->t = toks;
+	j->n = 0;
+	*why = "malformed";
+	if (len == 0 || len > INT_MAX || ntok < 1 ||
+	    (*s == '"' && (len < 2 || s[len - 1] != '"')))
+		return -1;
+	toks[0].type = *s == '"' ? J_STRING : J_PRIMITIVE;
+	toks[0].start = *s == '"';
+	toks[0].end = (int)len - (*s == '"');
+	toks[0].size = 0;
+	j->n = 1;
+	return 0;
+}
+
+int
 json_skip(const struct json *j, int i)
 {
 	int end = j->t[i].end;
@@ -243,6 +264,7 @@ json_int(const struct json *j, int i, long long *v)
 {
 	const char *p, *e;
 	unsigned long long u = 0, lim;
+	unsigned d, last;
 	int neg = 0;
 
 	if (i < 0 || j->t[i].type != J_PRIMITIVE)
@@ -255,13 +277,16 @@ json_int(const struct json *j, int i, long long *v)
 	}
 	if (p == e)
 		return -1;
-	lim = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	/* the largest value: lim * 10 + d, with lim and d as below */
+	lim = (unsigned long long)LLONG_MAX / 10;
+	last = (unsigned)(LLONG_MAX % 10) + (unsigned)neg;
 	for (; p < e; p++) {
 		if (*p < '0' || *p > '9')
 			return -1;
-		if (u > (lim - (unsigned)(*p - '0')) / 10)
+		d = (unsigned)(*p - '0');
+		if (u > lim || (u == lim && d > last))
 			return -1;
-		u = u * 10 + (unsigned)(*p - '0');
+		u = u * 10 + d;
 	}
 	*v = neg ? (long long)(0 - u) : (long long)u;
 	return 0;

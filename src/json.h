@@ -22,6 +22,13 @@ struct json {
  */
 int json_parse(struct json *j, const char *s, size_t len, struct jtok *toks,
     unsigned ntok, const char **why);
+/*
+ * One value's text s[0..len), as the framer cut it out: a string or a
+ * primitive as one token in toks (no parse; the readers below check it),
+ * an object or an array parsed as json_parse does. 0, or -1 with *why.
+ */
+int json_value(struct json *j, const char *s, size_t len, struct jtok *toks,
+    unsigned ntok, const char **why);
 /* index of the token after the value at i and everything inside it */
 int json_skip(const struct json *j, int i);
 /* value of key in the object at obj, or -1 (also when obj is no object) */

@@ -12,6 +12,14 @@
  */
 enum { JS_ARRAY, JS_SEQ, JS_OBJECT };
 
+/*
+ * A member of an object, as offsets into the element's text: the key
+ * without its quotes (raw, not unescaped), the value's whole text
+ */
+struct jmember {
+	int k, kn, v, vn;
+};
+
 /* the byte source: >0 bytes, 0 at the end, -1 on error */
 typedef ssize_t (*js_reader)(void *ctx, void *buf, size_t n);
 
@@ -25,6 +33,10 @@ struct jstream {
 	int key;		/* JS_OBJECT: the value framed is a key */
 	int enter;		/* JS_OBJECT: jstream_enter() was called */
 	int inner;		/* JS_OBJECT: inside an entered array */
+	struct jmember *mem;	/* JS_ARRAY, jstream_index(): the caller's */
+	int memmax;
+	int nmem;		/* members of the last value; -1 unchecked */
+	const char *why;	/* why the last value is unchecked */
 	js_reader read;
 	void *ctx;
 };
@@ -45,3 +57,14 @@ int jstream_next(struct jstream *s, const char **p, size_t *n);
  * 0, or -1 when not right after a key.
  */
 int jstream_enter(struct jstream *s);
+/*
+ * JS_ARRAY: check each element as it is framed, in the same pass over its
+ * bytes: whether it is one well-formed JSON object (strings closed, valid
+ * escapes, no NUL, numbers and literals as JSON has them, keys, colons,
+ * commas and brackets in place, at most JSON_DEPTH deep), and index its
+ * members into mem[0..max). After a JS_VALUE, s->nmem is the number of
+ * members (offsets from the value's start), or -1 with s->why set when the
+ * element is no such object or has more than max members. Call after
+ * jstream_init.
+ */
+void jstream_index(struct jstream *s, struct jmember *mem, int max);

@@ -6,7 +6,10 @@
  * whole and cut into reads at input-derived points; both readings must
  * frame the same values. Each value, and the input as a whole, is parsed
  * into a token array of an input-derived size and every token is read
- * through json.h.
+ * through json.h. Framed as an array again, with each element checked
+ * and indexed (jstream_index), it must frame the same values, and what
+ * the check lets through must be JSON to jsmn, its members where
+ * json_get finds them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +77,50 @@ out:
 	free(s);
 }
 
+/*
+ * An element the framer checked and indexed (jstream_index) is JSON to
+ * jsmn too, and each member's key leads json_get to the member's value
+ */
+static void
+indexed(const struct jstream *js, const char *p, size_t n)
+{
+	const struct jmember *m = js->mem, *k;
+	struct json j, v;
+	struct jtok *t = malloc((n + 1) * sizeof *t);
+	struct jtok *tv = malloc((n + 1) * sizeof *tv);
+	const char *why;
+	char *s = malloc(n), key[64];
+	int i, x;
+
+	memcpy(s, p, n);
+	FZ_CHECK(js->nmem <= JSON_MEMBERS && *p == '{');
+	FZ_CHECK(json_parse(&j, s, n, t, (unsigned)n + 1, &why) == 0);
+	FZ_CHECK(t[0].type == J_OBJECT && t[0].size == js->nmem);
+	for (i = 0; i < js->nmem; i++, m++) {
+		FZ_CHECK(m->k >= 2 && m->kn >= 0 && m->v > m->k + m->kn &&
+		    m->vn >= 1 && (size_t)(m->v + m->vn) < n);
+		if ((size_t)m->kn >= sizeof key)
+			continue;
+		for (k = js->mem; k < m; k++)
+			if (k->kn == m->kn && !memcmp(p + k->k, p + m->k,
+			    (size_t)m->kn))
+				break;
+		if (k < m)
+			continue;	/* json_get finds the first */
+		memcpy(key, p + m->k, (size_t)m->kn);
+		key[m->kn] = '\0';
+		x = json_get(&j, 0, key);
+		FZ_CHECK(x > 0);
+		x = t[x].type == J_STRING ? t[x].start - 1 : t[x].start;
+		FZ_CHECK(x == m->v);
+		FZ_CHECK(json_value(&v, s + m->v, (size_t)m->vn, tv,
+		    (unsigned)n + 1, &why) == 0);
+	}
+	free(s);
+	free(t);
+	free(tv);
+}
+
 static ssize_t
 reader(void *ctx, void *buf, size_t n)
 {
@@ -88,10 +135,15 @@ mix(uint64_t h, uint64_t v)
 	return (h ^ v) * 1099511628211ULL;
 }
 
-/* frame the input; returns a digest of what was framed, in order */
+/*
+ * frame the input (index: JS_ARRAY, each element checked and indexed);
+ * returns a digest of what was framed, in order
+ */
 static uint64_t
-frame(const uint8_t *data, size_t size, int mode, size_t cap, int split)
+frame(const uint8_t *data, size_t size, int mode, size_t cap, int split,
+    int index)
 {
+	static struct jmember mem[JSON_MEMBERS];
 	struct jstream js;
 	struct fz f;
 	struct conn c;
@@ -104,6 +156,8 @@ frame(const uint8_t *data, size_t size, int mode, size_t cap, int split)
 	fz_init(&f, data, size, split);
 	fz_conn(&f, &c);
 	jstream_init(&js, mode, win, cap, reader, &c);
+	if (index)
+		jstream_index(&js, mem, JSON_MEMBERS);
 	for (;;) {
 		r = jstream_next(&js, &p, &n);
 		d = mix(d, (uint64_t)(r + 2));
@@ -118,7 +172,9 @@ frame(const uint8_t *data, size_t size, int mode, size_t cap, int split)
 		d = mix(d, n);
 		for (i = 0; i < n; i++)
 			d = mix(d, (unsigned char)p[i]);
-		if (!split)
+		if (index && js.nmem >= 0)
+			indexed(&js, p, n);
+		else if (!split && !index)
 			walk(&f, p, n);
 	}
 	free(win);
@@ -138,8 +194,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	walk(&f, (const char *)data, size);
 	for (mode = JS_ARRAY; mode <= JS_SEQ; mode++) {
 		cap = caps[fz_below(&f, sizeof caps / sizeof caps[0])];
-		FZ_CHECK(frame(data, size, mode, cap, 0) ==
-		    frame(data, size, mode, cap, 1));
+		FZ_CHECK(frame(data, size, mode, cap, 0, 0) ==
+		    frame(data, size, mode, cap, 1, 0));
 	}
+	/* checking and indexing changes nothing of what is framed */
+	FZ_CHECK(frame(data, size, JS_ARRAY, cap, 0, 0) ==
+	    frame(data, size, JS_ARRAY, cap, 1, 1));
 	return 0;
 }

@@ -259,6 +259,97 @@ keep_facts(void)
 	keep_rules(NULL, NULL);
 	return 0;
 }
+
+/*
+ * The image listing, read from the members the framer indexed: escapes
+ * still unescaped, the first of two same keys, and elements it refuses
+ * (malformed, no object, no readable Id or Size) counted as skipped
+ */
+#define TAIL "0000000000000000000000000000000000000000000000000000000000001"
+static int
+image_members(void)
+{
+	static const char list[] = "["
+	    "{\"Id\":\"" H("aaa") "\",\"Size\":10,\"Created\":1700000000},"
+	    "{\"Id\":\"sha256:\\u0062bb" TAIL "\",\"Size\":20},"
+	    "{\"Id\":\"sha256:ABC" TAIL "\",\"Size\":1},"
+	    "{\"Id\":\"" H("ccc") "\",\"Size\":30,},"
+	    "[{\"Id\":\"" H("ccc") "\",\"Size\":30}],"
+	    "{\"Id\":\"" H("ddd") "\"},"
+	    "{\"Id\":\"" H("ddd") "\",\"Size\":\"5\"},"
+	    "{\"Id\":\"" H("ddd") "\",\"Size\":-5},"
+	    "{\"Id\":\"" H("eee") "\",\"Size\":50,\"Created\":\"x\"},"
+	    "{\"Size\":60,\"Id\":\"" H("fff") "\",\"Id\":\"" H("aaa") "\"}]";
+	static char buf[4096];
+	static const char *const ids[] = { H("aaa"), H("bbb"), H("eee"),
+	    H("fff") };
+	static const long long sizes[] = { 10, 20, 50, 60 };
+	struct id id;
+	int i, skipped;
+
+	keep_rules(NULL, NULL);
+	daemon_says(ok_body(buf, sizeof buf, list));
+	nrecs = 0;
+	check(docker_images(take_rec, NULL, &skipped) == DK_DONE);
+	check(nrecs == 4 && skipped == 6);
+	for (i = 0; i < 4; i++)
+		check(id_parse(ids[i], strlen(ids[i]), &id) == 0 &&
+		    id_eq(&id, &recs[i].id) && recs[i].size == sizes[i]);
+	check(recs[0].created_ns == 1700000000LL * 1000000000LL &&
+	    recs[1].created_ns == -1 && recs[2].created_ns == -1);
+	return 0;
+}
+
+static struct ctr_rec crecs[8];
+static int ncrecs;
+
+static int
+take_ctr(void *ctx, const struct ctr_rec *r)
+{
+	(void)ctx;
+	if (ncrecs < 8)
+		crecs[ncrecs++] = *r;
+	return 0;
+}
+
+/*
+ * The container listing, from the indexed members: Mounts absent (none),
+ * unreadable (too many tokens) or no array (uses not all known), State
+ * and ImageID missing; refused elements counted as skipped
+ */
+static int
+ctr_members(void)
+{
+	static char body[16384], buf[16400];
+	size_t n;
+	int i, skipped;
+
+	n = (size_t)sprintf(body, "["
+	    "{\"Id\":\"abc" TAIL "\",\"ImageID\":\"" H("aaa") "\","
+	    "\"State\":\"exited\",\"Created\":1700000000,"
+	    "\"Mounts\":[{\"Type\":\"image\",\"Name\":\"a:1\"},"
+	    "{\"Type\":\"volume\"}]},"
+	    "{\"Id\":\"abc" TAIL "\",\"State\":5},"
+	    "{\"Id\":\"abc" TAIL "\",\"Mounts\":5},"
+	    "{\"Id\":\"abc" TAIL "\",\"Mounts\":null,\"State\":\"running\",},"
+	    "{\"Id\":5},"
+	    "{\"Id\":\"abc" TAIL "\",\"Mounts\":[");
+	for (i = 0; i < JSON_TOKENS; i++)
+		n += (size_t)sprintf(body + n, "%s{}", i ? "," : "");
+	sprintf(body + n, "]}]");
+	daemon_says(ok_body(buf, sizeof buf, body));
+	ncrecs = 0;
+	check(docker_containers(take_ctr, NULL, &skipped) == DK_DONE);
+	check(ncrecs == 4 && skipped == 2);
+	check(crecs[0].has_image && crecs[0].state == CS_EXITED &&
+	    crecs[0].created == 1700000000LL * 1000000000LL &&
+	    crecs[0].nmounts == 1 && strcmp(crecs[0].mounts[0], "a:1") == 0);
+	check(!crecs[1].has_image && crecs[1].state == CS_OTHER &&
+	    crecs[1].created == 0 && crecs[1].nmounts == 0);
+	check(crecs[2].nmounts == -1 && crecs[3].nmounts == -1);
+	return 0;
+}
+#undef TAIL
 #undef H
 /* issue 11: GET /system/df of 20.10 (API 1.41), recorded: a:1 and a:2
  * imported from one 3 MB layer tar, c:1 alone */
@@ -412,6 +503,8 @@ const struct unit_test docker_tests[] = {
 	UNIT(outcome_failed),
 	UNIT(outcome_refused),
 	UNIT(outcome_unreadable),
+	UNIT(image_members),
+	UNIT(ctr_members),
 	UNIT(keep_facts),
 	{ NULL, NULL },
 };

@@ -324,7 +324,49 @@ nulls(void)
 	return 0;
 }
 
+/* one value's text, as the framer cuts it out */
+#define VAL(lit) json_value(&j, lit, sizeof lit - 1, toks, 64, &why)
+
+static int
+values(void)
+{
+	static const char big[] = "12345678901234567890";
+	struct jtok one;
+	const char *why;
+	char s[16];
+	long long v;
+	int b;
+
+	/* scalars: one token, no parse; the readers check them */
+	check(VAL("\"a\\u0062\"") == 0 && j.n == 1 && j.t[0].type == J_STRING);
+	check(json_str(&j, 0, s, sizeof s, NULL) == 0 && strcmp(s, "ab") == 0);
+	check(VAL("\"\"") == 0 && json_str(&j, 0, s, sizeof s, NULL) == 0 &&
+	    s[0] == '\0');
+	check(VAL("-42") == 0 && j.t[0].type == J_PRIMITIVE &&
+	    json_int(&j, 0, &v) == 0 && v == -42);
+	check(VAL("true") == 0 && json_bool(&j, 0, &b) == 0 && b == 1);
+	check(VAL("null") == 0 && json_null(&j, 0));
+	check(json_value(&j, big, sizeof big - 1, toks, 64, &why) == 0 &&
+	    json_int(&j, 0, &v) == -1);
+	/* one token is enough for a scalar */
+	check(json_value(&j, "7", 1, &one, 1, &why) == 0 && j.t == &one &&
+	    json_int(&j, 0, &v) == 0 && v == 7);
+	/* containers parsed */
+	check(VAL("[1,\"x\"]") == 0 && j.n == 3 && j.t[0].type == J_ARRAY &&
+	    j.t[0].size == 2);
+	check(VAL("{\"k\":[]}") == 0 && j.n == 3 && json_get(&j, 0, "k") == 2);
+	check(json_value(&j, "[1]", 3, &one, 1, &why) == -1);
+	/* not one value */
+	check(VAL("") == -1 && j.n == 0);
+	check(VAL("\"") == -1 && j.n == 0);
+	check(VAL("\"ab") == -1);
+	check(VAL("[1") == -1);
+	check(VAL("{\"a\"}") == -1);
+	return 0;
+}
+
 const struct unit_test json_tests[] = {
+	UNIT(values),
 	UNIT(parse_object),
 	UNIT(parse_malformed),
 	UNIT(get),

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "unit.h"
+#include "bounds.h"
 #include "jstream.h"
 
 struct feed {
@@ -25,6 +26,9 @@ static char outa[65536], outb[65536];
 static char big[65536];
 /* JS_OBJECT: the key (with its quotes) whose array value is entered */
 static const char *enter_key;
+/* JS_ARRAY: elements checked and indexed into mem[0..nmax) when nmax */
+static struct jmember mem[8];
+static int nmax;
 
 static ssize_t
 feed_read(void *ctx, void *buf, size_t n)
@@ -58,6 +62,41 @@ put(char *out, size_t *o, size_t cap, const char *s, size_t n)
 	out[*o] = '\0';
 }
 
+/*
+ * An indexed element: "<k=v;k=v>", or "<bad: why>" then the element as
+ * framed; a member outside the element: "<outside>"
+ */
+static void
+put_members(char *out, size_t *o, const struct jstream *js, const char *p,
+    size_t n)
+{
+	const struct jmember *m;
+	int i;
+
+	if (js->nmem < 0) {
+		put(out, o, sizeof outa, "<bad: ", 6);
+		put(out, o, sizeof outa, js->why, strlen(js->why));
+		put(out, o, sizeof outa, ">", 1);
+		put(out, o, sizeof outa, p, n);
+		return;
+	}
+	put(out, o, sizeof outa, "<", 1);
+	for (i = 0; i < js->nmem; i++) {
+		m = &js->mem[i];
+		if (m->k < 1 || m->kn < 0 || m->v <= m->k + m->kn ||
+		    m->vn < 1 || (size_t)(m->v + m->vn) >= n) {
+			put(out, o, sizeof outa, "<outside>", 9);
+			return;
+		}
+		if (i)
+			put(out, o, sizeof outa, ";", 1);
+		put(out, o, sizeof outa, p + m->k, (size_t)m->kn);
+		put(out, o, sizeof outa, "=", 1);
+		put(out, o, sizeof outa, p + m->v, (size_t)m->vn);
+	}
+	put(out, o, sizeof outa, ">", 1);
+}
+
 /* frame s[0..len) with a window of cap bytes, cut by sizes, into out */
 static char *
 frame(char *out, int mode, const char *s, size_t len, size_t cap,
@@ -71,6 +110,8 @@ frame(char *out, int mode, const char *s, size_t len, size_t cap,
 
 	out[0] = '\0';
 	jstream_init(&js, mode, win, cap, feed_read, &f);
+	if (nmax)
+		jstream_index(&js, mem, nmax);
 	for (calls = 0; calls < len + 8; calls++) {
 		if (calls)
 			put(out, &o, cap_out, "|", 1);
@@ -78,6 +119,8 @@ frame(char *out, int mode, const char *s, size_t len, size_t cap,
 		case JS_VALUE:
 			if (p < win || n > cap || p + n > win + cap)
 				put(out, &o, cap_out, "<outside>", 9);
+			else if (nmax)
+				put_members(out, &o, &js, p, n);
 			else
 				put(out, &o, cap_out, p, n);
 			if (enter_key && n == strlen(enter_key) &&
@@ -128,7 +171,7 @@ framed(int mode, const char *s, size_t len, size_t cap, const char *want)
 
 	frame(outa, mode, s, len, cap, NULL, 0, 0);
 	if (strcmp(outa, want) != 0) {
-		printf("jstream: got  %.200s\njstream: want %.200s\n", outa,
+		printf("jstream: got  %s\njstream: want %s\n", outa,
 		    want);
 		return 0;
 	}
@@ -450,7 +493,155 @@ object_enter_misuse(void)
 	return 0;
 }
 
+/* JS_ARRAY, indexed: as ARRAY */
+#define INDEXED(lit, want) indexed(lit, sizeof lit - 1, sizeof win, want)
+
+static int
+indexed(const char *s, size_t len, size_t cap, const char *want)
+{
+	int r;
+
+	nmax = 4;
+	r = framed(JS_ARRAY, s, len, cap, want);
+	nmax = 0;
+	return r;
+}
+
+static int
+index_members(void)
+{
+	check(INDEXED("[{\"Id\":\"sha256:ab\",\"Size\":5,\"Labels\":null,"
+	    "\"RepoTags\":[\"a:1\"]},{},{ \"a\" : { \"b\" : [ 1 , {} ] } }]",
+	    "<Id=\"sha256:ab\";Size=5;Labels=null;RepoTags=[\"a:1\"]>|<>|"
+	    "<a={ \"b\" : [ 1 , {} ] }>|<end>"));
+	/* strings of every length around 8 bytes, escapes, special bytes */
+	check(INDEXED("[{\"k\":\"\",\"1234567\":\"12345678\",\"123456789\":"
+	    "\"x\\\"y\\\\z\\/\\b\\f\\n\\r\\t\\u00aF]}\\\"\"},"
+	    "{\"\\\"}\":\"{[,:\\u0000\",\"t\":true,\"f\":false}]",
+	    "<k=\"\";1234567=\"12345678\";123456789=\"x\\\"y\\\\z\\/\\b"
+	    "\\f\\n\\r\\t\\u00aF]}\\\"\">|<\\\"}=\"{[,:\\u0000\";t=true;"
+	    "f=false>|<end>"));
+	/* numbers as JSON has them */
+	check(INDEXED("[{\"a\":0,\"b\":-1.5e+3,\"c\":12E-01,\"d\":-0}]",
+	    "<a=0;b=-1.5e+3;c=12E-01;d=-0>|<end>"));
+	/* other elements are no objects: framed, not indexed */
+	check(INDEXED("[[{\"a\":1}],\"s\",7,{\"a\":1}]",
+	    "<bad: not an object>[{\"a\":1}]|<bad: not an object>\"s\"|"
+	    "<bad: not an object>7|<a=1>|<end>"));
+	return 0;
+}
+
+/* the nmem of each element of s[0..len) into got[0..max): how many */
+static int
+nmems(const char *s, size_t len, char *got, int max)
+{
+	struct jstream js;
+	struct feed f = { s, len, 0, NULL, 0, 0, 0 };
+	const char *p;
+	size_t n;
+	int k = 0;
+
+	jstream_init(&js, JS_ARRAY, win, sizeof win, feed_read, &f);
+	jstream_index(&js, mem, 8);
+	while (k < max && jstream_next(&js, &p, &n) == JS_VALUE)
+		got[k++] = (char)js.nmem;
+	return k;
+}
+
+/* elements the index refuses: framed as before, the next ones read */
+static int
+index_malformed(void)
+{
+	static const char *const bad[] = {
+	    "{\"a\":1,}", "{\"a\"}", "{\"a\":}", "{\"a\" 1}", "{,\"a\":1}",
+	    "{\"a\":1 \"b\":2}", "{\"a\":[1,]}", "{\"a\":[,1]}",
+	    "{\"a\":[1 2]}", "{\"a\":{1:2}}", "{\"a\":{\"b\"}}",
+	    "{\"a\":[1:2]}", "{1:2}", "{\"a\":01}", "{\"a\":1.}",
+	    "{\"a\":.5}", "{\"a\":1e}", "{\"a\":-}", "{\"a\":+1}",
+	    "{\"a\":1-2}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":truex}",
+	    "{\"a\":True}", "{\"a\":x}", "{\"a\":\"\\x\"}",
+	    "{\"a\":\"\\u12G4\"}", "{\"a\":\"\\u12\"}", "{\"a\\q\":1}",
+	    "{\"a\":1\x1e}", "{\"a\":\"x\"\"y\"}",	    "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5}",
+	};
+	static char s[256], want[512];
+	size_t i, n;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		n = (size_t)sprintf(s, "[{\"x\":1},%s,{\"y\":2}]", bad[i]);
+		sprintf(want, "<x=1>|<bad: %s>%s|<y=2>|<end>",
+		    i + 1 < sizeof bad / sizeof bad[0] ? "malformed" :
+		    "too many members", bad[i]);
+		check(indexed(s, n, sizeof win, want));
+	}
+	/* a NUL in a string or between tokens: refused, the rest read */
+	n = (size_t)sprintf(s, "[{\"a\":\"x\"},{\"b\":\"x");
+	s[n++] = '\0';
+	n += (size_t)sprintf(s + n, "y\"},{\"c\":1 ");
+	s[n++] = '\0';
+	n += (size_t)sprintf(s + n, "},{\"d\":[]}]");
+	check(nmems(s, n, want, 8) == 4);
+	check(want[0] == 1 && want[1] == -1 && want[2] == -1 && want[3] == 1);
+	/* cut short inside an element: the reply is cut short */
+	check(INDEXED("[{\"a\":1},{\"b\":\"x", "<a=1>|<err>"));
+	check(INDEXED("[{\"a\":1},{\"b\":12", "<a=1>|<err>"));
+	check(INDEXED("[{\"a\":1},{\"b\":tr", "<a=1>|<err>"));
+	/* brackets mismatched: refused, then the framer's count fails */
+	check(INDEXED("[{\"a\":1},{\"b\":[}, {\"c\":2}]",
+	    "<a=1>|<bad: malformed>{\"b\":[}, {\"c\":2}]|<err>"));
+	return 0;
+}
+
+/* nested too deep for the check, larger than the window: as before */
+static int
+index_limits(void)
+{
+	static char s[8192], want[8192];
+	size_t n = 0, e, k;
+
+	n = (size_t)sprintf(s, "[{\"a\":");
+	for (k = 0; k < JSON_DEPTH; k++)
+		s[n++] = '[';
+	for (k = 0; k < JSON_DEPTH; k++)
+		s[n++] = ']';
+	n += (size_t)sprintf(s + n, "},{\"b\":1}]");
+	e = (size_t)sprintf(want, "<bad: nested too deep>");
+	memcpy(want + e, s + 1, n - 10);
+	e += n - 10;
+	strcpy(want + e, "|<b=1>|<end>");
+	check(indexed(s, n, sizeof win, want));
+	/* one level less is fine */
+	n = (size_t)sprintf(s, "[{\"a\":");
+	for (k = 0; k < JSON_DEPTH - 1; k++)
+		s[n++] = '[';
+	for (k = 0; k < JSON_DEPTH - 1; k++)
+		s[n++] = ']';
+	n += (size_t)sprintf(s + n, "}]");
+	e = (size_t)sprintf(want, "<a=");
+	memcpy(want + e, s + 6, n - 8);
+	e += n - 8;
+	strcpy(want + e, ">|<end>");
+	check(indexed(s, n, sizeof win, want));
+	/* larger than the window: skipped, the next one fits */
+	n = (size_t)sprintf(s, "[{\"a\":1},");
+	n += object(s + n, 200);
+	n += (size_t)sprintf(s + n, ",{\"b\":2}]");
+	check(indexed(s, n, 64, "<a=1>|<skip>|<b=2>|<end>"));
+	/* exactly the window */
+	n = (size_t)sprintf(s, "[");
+	n += object(s + n, 64);
+	n += (size_t)sprintf(s + n, "]");
+	e = (size_t)sprintf(want, "<k=\"");
+	memset(want + e, 'x', 64 - 19);
+	e += 64 - 19;
+	strcpy(want + e, "\";a=\"]}\\\"\">|<end>");
+	check(indexed(s, n, 64, want));
+	return 0;
+}
+
 const struct unit_test jstream_tests[] = {
+	UNIT(index_members),
+	UNIT(index_malformed),
+	UNIT(index_limits),
 	UNIT(object_members),
 	UNIT(object_window),
 	UNIT(object_errors),
