@@ -63,8 +63,8 @@ msort(const struct policy_image *img, unsigned *a, unsigned *tmp, size_t n)
 static int
 young(const struct policy_in *in, const struct policy_image *im)
 {
-	long long t = im->arrived > im->last_used ? im->arrived :
-	    im->last_used;
+	long long t = im->unread ? in->now : im->arrived > im->last_used ?
+	    im->arrived : im->last_used;
 
 	return in->min_age > 0 && t >= 0 &&
 	    (t >= in->now || in->now - t < in->min_age);
@@ -106,7 +106,7 @@ policy_add(struct policy_in *in)
 {
 	struct policy_image *im;
 
-	if (in->n >= IMAGE_MAX)
+	if (!in->img || in->n >= IMAGE_MAX)
 		return NULL;
 	im = &in->img[in->n++];
 	memset(im, 0, sizeof *im);
