@@ -373,7 +373,7 @@ arrivals(struct policy_in *in, const struct policy_out *out)
 		failed("read the arrival of image", hex, r);
 		/* unknown: not deleted in this pass (the next inv_facts
 		   forgets it) */
-		inv_fact(im)->unread = 1;
+		inv_unread(im);
 	}
 	return n;
 }

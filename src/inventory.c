@@ -2,8 +2,9 @@
 /*
  * The inventory (inventory.h): owns the image and container tables and
  * their indexes, the images' facts (facts[i] for image_slots[i]: a
- * deletion moves the last of both into the hole), the discovery counter
- * and the count of entries a full table refused.
+ * deletion moves the last of both into the hole) with the marks of those
+ * whose users or unread are set, the discovery counter and the count of
+ * entries a full table refused.
  */
 #include <stddef.h>
 #include <string.h>
@@ -32,6 +33,13 @@ static struct mount {		/* a container's image mount: a user */
 	struct id ctr, image;
 } mounts[MOUNTS_MAX];
 static size_t nmounts;
+/*
+ * Every slot whose users or unread is not 0 is in marks[0, nmarks), or
+ * marks_all is set: inv_facts() clears those only, not every image.
+ */
+static unsigned marks[USED_MARKS];
+static size_t nmarks;
+static int marks_all;
 static unsigned seq;		/* next image discovery number */
 static size_t dropped;		/* entries refused by a full table */
 
@@ -43,7 +51,19 @@ inv_init(void)
 	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
 	    CONTAINER_MAX, ctr_index);
 	nmounts = 0;
+	nmarks = 0;
+	marks_all = 0;
 	seq = 0;
+}
+
+/* slot k's users or unread is about to be set (or moved there) */
+static void
+mark(size_t k)
+{
+	if (nmarks < sizeof marks / sizeof marks[0])
+		marks[nmarks++] = (unsigned)k;
+	else
+		marks_all = 1;
 }
 
 struct image *
@@ -99,8 +119,11 @@ inv_image_del(const struct id *id)
 		return;
 	hole = (size_t)(im - image_slots);
 	idtab_del(&images, id);		/* the last entry fills the hole */
-	if (hole != last)
+	if (hole != last) {
 		facts[hole] = facts[last];
+		if (facts[hole].users || facts[hole].unread)
+			mark(hole);
+	}
 }
 
 long long
@@ -172,6 +195,16 @@ inv_kept(struct image *im, int kept)
 	else
 		im->flags &= (unsigned char)~IMG_KEPT;
 	inv_fact(im)->kept = kept != 0;
+}
+
+void
+inv_unread(struct image *im)
+{
+	struct policy_image *f = inv_fact(im);
+
+	if (!f->users && !f->unread)
+		mark((size_t)(f - facts));
+	f->unread = 1;
 }
 
 void
@@ -309,28 +342,41 @@ ctr_image(struct container *c)
 	return (long)c->slot;
 }
 
+/* one more user of f, marked when the first */
+static void
+use(struct policy_image *f)
+{
+	if (!f->users++ && !f->unread)
+		mark((size_t)(f - facts));
+}
+
 void
 inv_facts(struct policy_in *in)
 {
 	struct container *c;
 	struct image *im;
-	size_t i;
+	size_t i, n = images.count;
 	long k;
 
 	in->img = facts;
-	in->n = images.count;
+	in->n = n;
 	/* the counts of the last decision, and its unread arrivals, go */
-	for (i = 0; i < images.count; i++) {
-		facts[i].users = 0;
-		facts[i].unread = 0;
+	for (i = 0; i < (marks_all ? n : nmarks); i++) {
+		k = (long)(marks_all ? i : marks[i]);
+		if ((size_t)k < n) {
+			facts[k].users = 0;
+			facts[k].unread = 0;
+		}
 	}
+	nmarks = 0;
+	marks_all = 0;
 	for (i = 0; i < ctrs.count; i++)
 		if ((c = idtab_slot(&ctrs, i)) && (k = ctr_image(c)) >= 0)
-			facts[k].users++;
+			use(&facts[k]);
 	/* and the images they mount */
 	for (i = 0; i < nmounts; i++)
 		if ((im = idtab_get(&images, &mounts[i].image)))
-			inv_fact(im)->users++;
+			use(inv_fact(im));
 }
 
 const struct id *

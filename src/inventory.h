@@ -55,6 +55,11 @@ int inv_is_logged(const struct image *im);
 void inv_used(struct image *im, long long t);
 /* an arrival at t (Created, LastTagTime, first seen): only moves forward */
 void inv_arrived(struct image *im, long long t);
+/*
+ * its arrival could not be read: it counts as arrived now until the next
+ * inv_facts() (policy_image.unread)
+ */
+void inv_unread(struct image *im);
 /* set or clear IMG_KEPT; set IMG_HEAD */
 void inv_kept(struct image *im, int kept);
 void inv_headed(struct image *im);

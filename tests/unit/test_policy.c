@@ -1081,7 +1081,7 @@ changes_show_next_time(void)
 	/* an arrival that cannot be read: young in this decision only */
 	pin.min_age = 100;
 	pin.now = 1000;
-	inv_fact(inv_image(&img[1]))->unread = 1;
+	inv_unread(inv_image(&img[1]));
 	check(policy_decide(&pin, &pout) == 0 &&
 	    pout.d[slot(1)].why == R_TOO_YOUNG);
 	check(decide(160) == 1 && pout.d[slot(1)].why == R_DELETE);
@@ -1122,6 +1122,65 @@ ctr_slot_hint(void)
 	return 0;
 }
 
+/* a count of users moved by a deletion is cleared all the same */
+static int
+moved_users_cleared(void)
+{
+	setup();
+	add(0, 100);
+	add(1, 100);
+	add(2, 100);
+	user(0, 2, 1);
+	check(decide(1000) == 0 && pout.d[slot(2)].why == R_IN_USE);
+	inv_image_del(&img[0]);		/* img[2], counted, to slot 0 */
+	inv_ctr_del(&ctr[0]);
+	check(decide(1000) == 0 && slot(2) == 0 &&
+	    pout.d[0].why == R_MOST_RECENT && pin.img[0].users == 0);
+	/* an unread arrival moved the same way */
+	pin.min_age = 100;
+	pin.now = 1000;
+	inv_unread(inv_image(&img[1]));
+	inv_image_del(&img[2]);		/* img[1] to slot 0 */
+	check(policy_decide(&pin, &pout) == 0 && slot(1) == 0 &&
+	    pout.d[0].why == R_TOO_YOUNG);
+	check(decide(1000) == 0 && pout.d[0].why == R_MOST_RECENT);
+	pin.min_age = 0;
+	pin.now = 0;
+	return 0;
+}
+
+/* more images counted than USED_MARKS: every count is cleared */
+static int
+many_users_cleared(void)
+{
+	static struct id many[USED_MARKS + 8];
+	size_t i, n = sizeof many / sizeof many[0];
+	struct id c;
+
+	setup();
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < n; i++) {
+		memset(&many[i], 0, sizeof many[i]);
+		many[i].b[0] = 0x40;
+		many[i].b[1] = (unsigned char)(i >> 8);
+		many[i].b[2] = (unsigned char)i;
+		inv_image_add(&many[i], 10, 1, NULL);
+		c = many[i];
+		c.b[0] = 0x41;
+		inv_ctr_add(&c, &many[i], CS_RUNNING);
+	}
+	check(decide(0) == 0 && pout.managed == n);
+	for (i = 0; i < n; i++)
+		if (pout.d[i].why != R_IN_USE || pin.img[i].users != 1)
+			return __LINE__;
+	inv_ctr_clear();
+	check(decide(0) == n - 1);
+	for (i = 0; i < n; i++)
+		if (pin.img[i].users != 0)
+			return __LINE__;
+	return 0;
+}
+
 const struct unit_test policy_tests[] = {
 	UNIT(disk_fits),
 	UNIT(disk_lru_until_fits),
@@ -1158,5 +1217,7 @@ const struct unit_test policy_tests[] = {
 	UNIT(facts_follow_deletion),
 	UNIT(changes_show_next_time),
 	UNIT(ctr_slot_hint),
+	UNIT(moved_users_cleared),
+	UNIT(many_users_cleared),
 	{ NULL, NULL }
 };
