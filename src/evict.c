@@ -408,16 +408,16 @@ static void
 why_kept(const struct policy_in *in, const struct policy_out *out)
 {
 	char hex[ID_TEXT], why[40];
-	long long kept = 0;
 	size_t i;
 	int say;
 
-	for (i = 0; i < in->n; i++)
-		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
-			kept += in->img[i].size;
-	if (in->use_disk)
-		kept = in->disk;	/* each layer once */
-	say = out->ndel || kept > in->quota;
+	/*
+	 * Nothing to delete: every managed image stays, so what stays is
+	 * the policy's total (on disk: each layer once); no pass over them
+	 */
+	say = out->ndel || (in->use_disk ? in->disk : out->total) > in->quota;
+	if (!say && !cl_set->dry_run)
+		return;
 	for (i = 0; log_level >= L_INFO && i < in->n; i++)
 		if (out->d[i].why != R_DELETE && (cl_set->dry_run ||
 		    (say && out->d[i].why != R_UNMANAGED)))
