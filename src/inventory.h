@@ -3,9 +3,9 @@
  * What the cleaner knows: images (size, last use, tracked or not, order of
  * discovery: the policy's facts, in a table of their own beside the
  * image table, slot for slot) and containers (which image each uses; the
- * images they mount), in fixed tables sized by config.h. Facts only: no I/O, no
- * rules (those are policy.c's, which inv_facts() feeds). Requires id.h,
- * idtab.h; policy.h to read the facts.
+ * images they mount), in fixed tables sized by config.h. Facts only: no
+ * I/O, no rules (those are policy.c's, which inv_facts() feeds). Requires
+ * id.h, idtab.h; policy.h to read the facts.
  * Entry pointers are valid until the next deletion from the same table.
  */
 enum {
@@ -33,8 +33,8 @@ void inv_init(void);
 struct image *inv_image(const struct id *id);
 /*
  * The facts of im (size, last use, arrival, unique size, order of
- * discovery; policy.h): the inventory's, valid as im is. Only the
- * inventory's functions below set seq, tracked and kept.
+ * discovery; policy.h): the inventory's, valid as im is. seq, tracked,
+ * kept, users and unread are set by the functions below only.
  */
 struct policy_image *inv_fact(const struct image *im);
 /* the image, made if new (flags IMG_TRACKED if tracked); NULL when full */
@@ -97,8 +97,8 @@ struct policy_in;
 /*
  * The facts for the policy (policy.h), read in place: in->img is the
  * inventory's table of facts, every image in table order, n of them, with
- * how many containers use it (counted again now). Valid until the next
- * change to the image table; the quota is the caller's.
+ * how many containers use it (counted again now). Valid until an image is
+ * added or deleted; the quota is the caller's.
  */
 void inv_facts(struct policy_in *in);
 /* the ID of in->img[i] after inv_facts(), as long as that is valid */
