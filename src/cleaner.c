@@ -86,7 +86,7 @@ track(const struct id *id)
 
 	if (im && inv_is_tracked(im))
 		return im;
-	if (!im || im->size < 0) {
+	if (!im || inv_size(im) < 0) {
 		if ((r = docker_inspect_image(id_image(id, hex), &cl_ii)) !=
 		    DK_DONE) {
 			if (r != DK_GONE)
@@ -104,7 +104,7 @@ track(const struct id *id)
 		}
 		if (!im && !(im = inv_image_add(id, want.size, 1, NULL)))
 			return NULL;
-		im->size = want.size;
+		inv_sized(im, want.size);
 		inv_kept(im, cl_ii.kept);
 		if (!first_pass)	/* not listed: it came since */
 			inv_arrived(im, now_ns());
@@ -122,7 +122,7 @@ list_image(void *ctx, const struct image_rec *r)
 	(void)ctx;
 	if (!(im = inv_image_add(&r->id, r->size, first_pass, &isnew)))
 		return 0;
-	im->size = r->size;
+	inv_sized(im, r->size);
 	inv_listed(im);
 	inv_kept(im, r->kept);	/* the rules in force: again each listing */
 	inv_arrived(im, r->created_ns);

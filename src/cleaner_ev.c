@@ -35,7 +35,7 @@ rematch(struct image *im)
 	struct id id = im->k.id;
 	enum dk r;
 
-	if (!keep_any() || im->size < 0)
+	if (!keep_any() || inv_size(im) < 0)
 		return;		/* not known yet: read when it is tracked */
 	if ((r = docker_inspect_image(id_image(&id, hex), &cl_ii)) == DK_DONE)
 		inv_kept(im, cl_ii.kept);

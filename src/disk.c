@@ -135,8 +135,8 @@ df_image(void *ctx, const struct df_image *r)
 	struct image *im = inv_image(&r->id);
 
 	(void)ctx;
-	if (im && (im->flags & IMG_TRACKED) && im->size >= 0)
-		im->unique = r->size - r->shared;
+	if (im && (im->flags & IMG_TRACKED) && inv_size(im) >= 0)
+		inv_fact(im)->unique = r->size - r->shared;
 	else if (others <= LLONG_MAX - (r->size - r->shared))
 		others += r->size - r->shared;
 	return 0;

@@ -3,7 +3,9 @@
  * Carrying out a decision safely: the eviction (delete_image with each
  * reference confirmed before its untag, and put back when the daemon
  * refuses the delete by ID), container removal, and the dry-run lines.
- * Owns the scratch image record cl_ii and the ID lists of what to delete.
+ * Owns the scratch image record cl_ii and the ID lists of what to delete
+ * (with what the decision knew of each: the facts it read are the
+ * inventory's, which a deletion moves).
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +33,14 @@
 struct image_info cl_ii;
 long long cl_young_until = -1;
 static struct id cids[CONTAINER_MAX];	/* containers to remove */
-static struct policy_in dec_in;		/* the facts of the last decision */
+static struct policy_in dec_in;		/* the last decision's settings, over
+					 * the inventory's facts */
 static struct policy_out dec_out;	/* and the decision */
+static struct victim {			/* an image the decision deletes */
+	struct id id;
+	long long last_used;		/* as the decision saw it */
+	unsigned char shared;		/* frees less than its size */
+} victims[IMAGE_MAX];
 
 #ifdef DC_HIWATER
 const struct hw_region hw_evict[] = {
@@ -215,7 +223,7 @@ delete_image(const struct id *id)
 	const char *gone[REFS_MAX];
 	unsigned char keep[REFS_MAX];
 	struct image *im = inv_image(id);
-	long long last = im ? im->last_used : -1;
+	long long last = im ? inv_fact(im)->last_used : -1;
 	int i, ngone = 0;
 	enum dk r;
 
@@ -244,7 +252,7 @@ delete_image(const struct id *id)
 		warn("image %s: its details cannot be read (too large or "
 		    "malformed); deleting by ID only", hex);
 		cl_ii.nrefs = 0;
-		cl_ii.size = im ? im->size : -1;
+		cl_ii.size = im ? inv_fact(im)->size : -1;
 		cl_ii.kept = 0;
 	}
 	if (cl_ii.kept) {
@@ -311,41 +319,62 @@ delete_image(const struct id *id)
 }
 
 /*
+ * The images out deletes, least recently used first, into victims, as the
+ * decision saw them (before a deletion moves the facts); returns how many.
+ */
+static size_t
+victims_of(const struct policy_in *in, const struct policy_out *out)
+{
+	const struct policy_image *p;
+	size_t i;
+
+	for (i = 0; i < out->ndel && i < IMAGE_MAX; i++) {
+		p = &in->img[out->del[i]];
+		victims[i].id = *inv_id(out->del[i]);
+		victims[i].last_used = p->last_used;
+		victims[i].shared = p->unique < p->size;
+	}
+	return i;
+}
+
+/*
  * With a grace period: the arrival (Created, Metadata.LastTagTime) of
- * each image to delete not yet read in this pass, into in. Returns how
- * many were read; one that cannot be read counts as arrived now.
+ * each image to delete not yet read in this pass, into the inventory (in
+ * reads it in place; in->n follows a deletion). Returns how many were
+ * read; one that cannot be read counts as arrived now.
  */
 static size_t
 arrivals(struct policy_in *in, const struct policy_out *out)
 {
-	struct policy_image *p;
 	struct image_head h;
 	struct image *im;
 	char hex[ID_TEXT];
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 	enum dk r;
 
-	for (i = 0; i < out->ndel && !stopping; i++) {
-		p = &in->img[out->del[i]];
-		if (!(im = inv_image(&p->id)) || (im->flags & IMG_HEAD))
+	k = victims_of(in, out);
+	for (i = 0; i < k && !stopping; i++) {
+		if (!(im = inv_image(&victims[i].id)) ||
+		    (im->flags & IMG_HEAD))
 			continue;
 		n++;
-		id_image(&p->id, hex);
+		id_image(&victims[i].id, hex);
 		if ((r = docker_image_head(hex, &h)) == DK_DONE) {
 			inv_arrived(im, h.created_ns);
 			inv_arrived(im, h.tagged_ns);
 			inv_headed(im);
-			p->arrived = im->arrived;
 			continue;
 		}
 		if (r == DK_GONE) {
 			dbg("image %s: already gone", hex);
-			inv_image_del(&p->id);
-			p->tracked = 0;
+			inv_image_del(&victims[i].id);
+			in->n = inv_count();
 			continue;
 		}
 		failed("read the arrival of image", hex, r);
-		p->arrived = in->now;	/* unknown: not deleted in this pass */
+		/* unknown: not deleted in this pass (the next inv_facts
+		   forgets it) */
+		inv_unread(im);
 	}
 	return n;
 }
@@ -362,7 +391,8 @@ young_until(const struct policy_in *in, const struct policy_out *out)
 		if (out->d[i].why != R_TOO_YOUNG)
 			continue;
 		p = &in->img[i];
-		t = p->arrived > p->last_used ? p->arrived : p->last_used;
+		t = p->unread ? in->now : p->arrived > p->last_used ?
+		    p->arrived : p->last_used;
 		t = t < in->now ? t + in->min_age : in->now + in->min_age;
 		if (end < 0 || t < end)
 			end = t;
@@ -379,20 +409,20 @@ static void
 why_kept(const struct policy_in *in, const struct policy_out *out)
 {
 	char hex[ID_TEXT], why[40];
-	long long kept = 0;
 	size_t i;
 	int say;
 
-	for (i = 0; i < in->n; i++)
-		if (out->d[i].why != R_DELETE && out->d[i].why != R_UNMANAGED)
-			kept += in->img[i].size;
-	if (in->use_disk)
-		kept = in->disk;	/* each layer once */
-	say = out->ndel || kept > in->quota;
+	/*
+	 * Nothing to delete: every managed image stays, so what stays is
+	 * the policy's total (on disk: each layer once); no pass over them
+	 */
+	say = out->ndel || (in->use_disk ? in->disk : out->total) > in->quota;
+	if (!say && !cl_set->dry_run)
+		return;
 	for (i = 0; log_level >= L_INFO && i < in->n; i++)
 		if (out->d[i].why != R_DELETE && (cl_set->dry_run ||
 		    (say && out->d[i].why != R_UNMANAGED)))
-			info("image %s stays: %s", id_image(&in->img[i].id, hex),
+			info("image %s stays: %s", id_image(inv_id(i), hex),
 			    policy_why(&out->d[i], why, sizeof why));
 }
 
@@ -429,45 +459,47 @@ static int
 evict_once(int first)
 {
 	char hex[ID_TEXT];
-	const struct policy_image *p;
+	const struct victim *v;
 	struct policy_in *pin;
 	struct policy_out *pout;
 	struct image *im;
-	size_t i;
+	size_t i, k;
 
 	cl_decided(&pin, &pout);
 	cl_young_until = young_until(pin, pout);
 	dbg("%zu images managed, %zu to delete", pout->managed, pout->ndel);
 	if (first)
 		why_kept(pin, pout);
+	/* the facts are not read past here: deletions move them */
+	k = victims_of(pin, pout);
 	/*
 	 * Between deletions, the live events that came meanwhile: an image
 	 * used since the decision is not deleted now but decided again, and
 	 * a use unaccounted for stops the deletions.
 	 */
-	for (i = 0; i < pout->ndel && !stopping && !cl_incomplete; i++) {
-		p = &pin->img[pout->del[i]];
-		im = inv_image(&p->id);
+	for (i = 0; i < k && !stopping && !cl_incomplete; i++) {
+		v = &victims[i];
+		im = inv_image(&v->id);
 		if (pin->min_age > 0 && im && !(im->flags & IMG_HEAD)) {
 			/* more rounds than ARRIVAL_ROUNDS: the next pass */
 			dbg("image %s: arrival not read yet; stays",
 			    id_image(&im->k.id, hex));
 			continue;
 		}
-		if (im && im->last_used > p->last_used) {
+		if (im && inv_fact(im)->last_used > v->last_used) {
 			dbg("image %s: used since the decision; decided again",
-			    id_image(&p->id, hex));
+			    id_image(&v->id, hex));
 			cl_again = 1;
 			continue;
 		}
-		delete_image(&p->id);
+		delete_image(&v->id);
 		cl_disk_stale();
 		cl_catch_up();
 		/*
 		 * its shared bytes may be unique to others now: what they
 		 * free is more than planned, so decide again
 		 */
-		if (pin->use_disk && p->unique < p->size && i + 1 < pout->ndel &&
+		if (pin->use_disk && v->shared && i + 1 < k &&
 		    !cl_set->dry_run)
 			return 1;
 	}

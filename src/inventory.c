@@ -1,10 +1,13 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * The inventory (inventory.h): owns the image and container tables and
- * their indexes, the discovery counter and the count of entries a full
- * table refused.
+ * their indexes, the images' facts (facts[i] for image_slots[i]: a
+ * deletion moves the last of both into the hole) with the marks of those
+ * whose users or unread are set, the discovery counter and the count of
+ * entries a full table refused.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "bounds.h"
 #include "id.h"
@@ -21,6 +24,7 @@ _Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
 #define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
 
 static struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
+static struct policy_image facts[IMAGE_MAX];	/* slot for slot */
 static struct container ctr_slots[CONTAINER_MAX];
 static unsigned image_index[IMAGE_SLOTS], ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
@@ -29,6 +33,13 @@ static struct mount {		/* a container's image mount: a user */
 	struct id ctr, image;
 } mounts[MOUNTS_MAX];
 static size_t nmounts;
+/*
+ * Every slot whose users or unread is not 0 is in marks[0, nmarks), or
+ * marks_all is set: inv_facts() clears those only, not every image.
+ */
+static unsigned marks[USED_MARKS];
+static size_t nmarks;
+static int marks_all;
 static unsigned seq;		/* next image discovery number */
 static size_t dropped;		/* entries refused by a full table */
 
@@ -40,7 +51,19 @@ inv_init(void)
 	idtab_init(&ctrs, ctr_slots, sizeof ctr_slots[0], CONTAINER_SLOTS,
 	    CONTAINER_MAX, ctr_index);
 	nmounts = 0;
+	nmarks = 0;
+	marks_all = 0;
 	seq = 0;
+}
+
+/* slot k's users or unread is about to be set (or moved there) */
+static void
+mark(size_t k)
+{
+	if (nmarks < sizeof marks / sizeof marks[0])
+		marks[nmarks++] = (unsigned)k;
+	else
+		marks_all = 1;
 }
 
 struct image *
@@ -49,10 +72,17 @@ inv_image(const struct id *id)
 	return idtab_get(&images, id);
 }
 
+struct policy_image *
+inv_fact(const struct image *im)
+{
+	return &facts[im - image_slots];
+}
+
 struct image *
 inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 {
 	char hex[ID_TEXT];
+	struct policy_image *f;
 	struct image *im;
 	int n;
 
@@ -64,11 +94,14 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 		return NULL;
 	}
 	if (n) {
-		im->seq = seq++;
-		im->size = size;
-		im->last_used = -1;
-		im->arrived = -1;
-		im->unique = -1;
+		f = inv_fact(im);
+		memset(f, 0, sizeof *f);
+		f->seq = seq++;
+		f->size = size;
+		f->last_used = -1;
+		f->arrived = -1;
+		f->unique = -1;
+		f->tracked = tracked != 0;
 		im->flags = tracked ? IMG_TRACKED : 0;
 	}
 	if (isnew)
@@ -79,13 +112,37 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 void
 inv_image_del(const struct id *id)
 {
-	idtab_del(&images, id);
+	struct image *im = idtab_get(&images, id);
+	size_t hole, last = images.count - 1;
+
+	if (!im)
+		return;
+	hole = (size_t)(im - image_slots);
+	idtab_del(&images, id);		/* the last entry fills the hole */
+	if (hole != last) {
+		facts[hole] = facts[last];
+		if (facts[hole].users || facts[hole].unread)
+			mark(hole);
+	}
+}
+
+long long
+inv_size(const struct image *im)
+{
+	return inv_fact(im)->size;
+}
+
+void
+inv_sized(struct image *im, long long size)
+{
+	inv_fact(im)->size = size;
 }
 
 void
 inv_track(struct image *im)
 {
 	im->flags |= IMG_TRACKED;
+	inv_fact(im)->tracked = 1;
 }
 
 void
@@ -115,15 +172,19 @@ inv_is_logged(const struct image *im)
 void
 inv_used(struct image *im, long long t)
 {
-	if (t > im->last_used)
-		im->last_used = t;
+	struct policy_image *f = inv_fact(im);
+
+	if (t > f->last_used)
+		f->last_used = t;
 }
 
 void
 inv_arrived(struct image *im, long long t)
 {
-	if (t > im->arrived)
-		im->arrived = t;
+	struct policy_image *f = inv_fact(im);
+
+	if (t > f->arrived)
+		f->arrived = t;
 }
 
 void
@@ -133,6 +194,17 @@ inv_kept(struct image *im, int kept)
 		im->flags |= IMG_KEPT;
 	else
 		im->flags &= (unsigned char)~IMG_KEPT;
+	inv_fact(im)->kept = kept != 0;
+}
+
+void
+inv_unread(struct image *im)
+{
+	struct policy_image *f = inv_fact(im);
+
+	if (!f->users && !f->unread)
+		mark((size_t)(f - facts));
+	f->unread = 1;
 }
 
 void
@@ -158,9 +230,10 @@ inv_next_used(size_t *cursor, struct id *id, long long *t)
 
 	for (; *cursor < images.count; ++*cursor) {
 		im = idtab_slot(&images, *cursor);
-		if (im && (im->flags & IMG_TRACKED) && im->last_used >= 0) {
+		if (im && (im->flags & IMG_TRACKED) &&
+		    facts[*cursor].last_used >= 0) {
 			*id = im->k.id;
-			*t = im->last_used;
+			*t = facts[*cursor].last_used;
 			++*cursor;
 			return 1;
 		}
@@ -178,7 +251,7 @@ inv_drop_unlisted(void)
 		if (!(image_slots[i].flags & IMG_LISTED))
 			scratch[n++] = image_slots[i].k.id;
 	for (i = 0; i < n; i++)
-		idtab_del(&images, &scratch[i]);
+		inv_image_del(&scratch[i]);
 }
 
 struct container *
@@ -199,6 +272,7 @@ inv_ctr_add(const struct id *id, const struct id *image, int state)
 		return NULL;
 	}
 	c->image = *image;
+	c->slot = 0;		/* a hint, checked when read */
 	c->state = (unsigned char)state;
 	return c;
 }
@@ -253,39 +327,68 @@ inv_ctr_in_state(int state, struct id *out, size_t max)
 	return n;
 }
 
+/* the slot of the image c uses, through c's hint while right; or -1 */
+static long
+ctr_image(struct container *c)
+{
+	struct image *im;
+
+	if (c->slot < images.count &&
+	    id_eq(&image_slots[c->slot].k.id, &c->image))
+		return (long)c->slot;	/* no hash: the hint holds */
+	if (!(im = idtab_get(&images, &c->image)))
+		return -1;
+	c->slot = (unsigned)(im - image_slots);
+	return (long)c->slot;
+}
+
+/* one more user of f, marked when the first */
+static void
+use(struct policy_image *f)
+{
+	if (!f->users++ && !f->unread)
+		mark((size_t)(f - facts));
+}
+
 void
 inv_facts(struct policy_in *in)
 {
-	struct policy_image *p;
 	struct container *c;
 	struct image *im;
-	size_t i;
+	size_t i, n = images.count;
+	long k;
 
-	in->n = 0;
-	for (i = 0; i < images.count; i++) {
-		im = &image_slots[i];
-		if (!(p = policy_add(in)))
-			break;	/* cannot be: both hold IMAGE_MAX */
-		p->id = im->k.id;
-		p->size = im->size;
-		p->last_used = im->last_used;
-		p->seq = im->seq;
-		p->tracked = (im->flags & IMG_TRACKED) != 0;
-		p->kept = (im->flags & IMG_KEPT) != 0;
-		p->arrived = im->arrived;
-		p->unique = im->unique;
+	in->img = facts;
+	in->n = n;
+	/* the counts of the last decision, and its unread arrivals, go */
+	for (i = 0; i < (marks_all ? n : nmarks); i++) {
+		k = (long)(marks_all ? i : marks[i]);
+		if ((size_t)k < n) {
+			facts[k].users = 0;
+			facts[k].unread = 0;
+		}
 	}
-	/* the image table is dense: slot i is in->img[i] */
+	nmarks = 0;
+	marks_all = 0;
 	for (i = 0; i < ctrs.count; i++)
-		if ((c = idtab_slot(&ctrs, i)) &&
-		    (im = idtab_get(&images, &c->image)) &&
-		    (size_t)(im - image_slots) < in->n)
-			in->img[im - image_slots].users++;
+		if ((c = idtab_slot(&ctrs, i)) && (k = ctr_image(c)) >= 0)
+			use(&facts[k]);
 	/* and the images they mount */
 	for (i = 0; i < nmounts; i++)
-		if ((im = idtab_get(&images, &mounts[i].image)) &&
-		    (size_t)(im - image_slots) < in->n)
-			in->img[im - image_slots].users++;
+		if ((im = idtab_get(&images, &mounts[i].image)))
+			use(inv_fact(im));
+}
+
+const struct id *
+inv_id(size_t i)
+{
+	return &image_slots[i].k.id;
+}
+
+size_t
+inv_count(void)
+{
+	return images.count;
 }
 
 void
@@ -294,7 +397,7 @@ inv_unique_clear(void)
 	size_t i;
 
 	for (i = 0; i < images.count; i++)
-		image_slots[i].unique = -1;
+		facts[i].unique = -1;
 }
 
 size_t

@@ -1,10 +1,11 @@
 /* See LICENSE file for copyright and license details. */
 /*
  * What the cleaner knows: images (size, last use, tracked or not, order of
- * discovery) and containers (which image each uses; the images they
- * mount), in fixed tables sized by config.h. Facts only: no I/O, no
- * rules (those are policy.c's, which inv_facts() feeds). Requires id.h,
- * idtab.h.
+ * discovery: the policy's facts, in a table of their own beside the
+ * image table, slot for slot) and containers (which image each uses; the
+ * images they mount), in fixed tables sized by config.h. Facts only: no
+ * I/O, no rules (those are policy.c's, which inv_facts() feeds). Requires
+ * id.h, idtab.h; policy.h to read the facts.
  * Entry pointers are valid until the next deletion from the same table.
  */
 enum {
@@ -18,25 +19,31 @@ enum {
 struct image {
 	struct ident k;
 	unsigned char flags;
-	unsigned seq;		/* order of discovery: ties in the policy */
-	long long size;		/* bytes; -1 unknown */
-	long long last_used;	/* ns since the epoch; -1 never */
-	long long arrived;	/* ns since the epoch; -1 unknown */
-	long long unique;	/* bytes only it uses (/system/df); -1 unknown */
-};
+};				/* its facts: inv_fact() */
 
 struct container {
 	struct ident k;
 	unsigned char state;	/* CS_* of records.h */
 	struct id image;
+	unsigned slot;		/* a hint: the image's slot when last found */
 };
 
+struct policy_image;
 void inv_init(void);
 struct image *inv_image(const struct id *id);
+/*
+ * The facts of im (size, last use, arrival, unique size, order of
+ * discovery; policy.h): the inventory's, valid as im is. seq, tracked,
+ * kept, users and unread are set by the functions below only.
+ */
+struct policy_image *inv_fact(const struct image *im);
 /* the image, made if new (flags IMG_TRACKED if tracked); NULL when full */
 struct image *inv_image_add(const struct id *id, long long size, int tracked,
     int *isnew);
 void inv_image_del(const struct id *id);
+/* its size in bytes (-1 unknown), and set it */
+long long inv_size(const struct image *im);
+void inv_sized(struct image *im, long long size);
 /* set IMG_TRACKED, IMG_LISTED, IMG_LOGGED */
 void inv_track(struct image *im);
 void inv_listed(struct image *im);
@@ -48,6 +55,11 @@ int inv_is_logged(const struct image *im);
 void inv_used(struct image *im, long long t);
 /* an arrival at t (Created, LastTagTime, first seen): only moves forward */
 void inv_arrived(struct image *im, long long t);
+/*
+ * its arrival could not be read: it counts as arrived now until the next
+ * inv_facts() (policy_image.unread)
+ */
+void inv_unread(struct image *im);
 /* set or clear IMG_KEPT; set IMG_HEAD */
 void inv_kept(struct image *im, int kept);
 void inv_headed(struct image *im);
@@ -83,10 +95,16 @@ size_t inv_ctr_in_state(int state, struct id *out, size_t max);
 
 struct policy_in;
 /*
- * The facts for the policy (policy.h): every image, in table order, with
- * how many containers use it. Sets in->n; the quota is the caller's.
+ * The facts for the policy (policy.h), read in place: in->img is the
+ * inventory's table of facts, every image in table order, n of them, with
+ * how many containers use it (counted again now). Valid until an image is
+ * added or deleted; the quota is the caller's.
  */
 void inv_facts(struct policy_in *in);
+/* the ID of in->img[i] after inv_facts(), as long as that is valid */
+const struct id *inv_id(size_t i);
+/* how many images the table holds (in->n again after a deletion) */
+size_t inv_count(void);
 /*
  * Entries a full table refused since the last call (the first of a run is
  * logged when it happens; the caller logs the count).

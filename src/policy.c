@@ -59,39 +59,35 @@ msort(const struct policy_image *img, unsigned *a, unsigned *tmp, size_t n)
 		memcpy(a, src, n * sizeof *a);
 }
 
-/* used or arrived less than in->min_age ago (a time ahead of now too) */
+/* used or arrived less than min_age before now (a time ahead of it too) */
 static int
-young(const struct policy_in *in, const struct policy_image *im)
+young(long long min_age, long long now, const struct policy_image *im)
 {
-	long long t = im->arrived > im->last_used ? im->arrived :
-	    im->last_used;
+	long long t;
 
-	return in->min_age > 0 && t >= 0 &&
-	    (t >= in->now || in->now - t < in->min_age);
+	if (min_age <= 0)
+		return 0;
+	t = im->unread ? now : im->arrived > im->last_used ? im->arrived :
+	    im->last_used;
+	return t >= 0 && (t >= now || now - t < min_age);
 }
 
 /*
- * The rules that keep an image whatever the quota; the first that holds
- * sets *d and returns 1.
+ * The rules that keep an image whatever the quota: the reason of the
+ * first that holds, else R_FITS (as yet: the quota decides)
  */
-static int
-pinned(const struct policy_in *in, const struct policy_image *im,
-    struct decision *d)
+static enum reason
+pinned(long long min_age, long long now, const struct policy_image *im)
 {
-	d->n = 0;
 	if (!im->tracked || im->size < 0)
-		d->why = R_UNMANAGED;
-	else if (im->users) {
-		d->why = R_IN_USE;
-		d->n = im->users;
-	} else if (im->kept) {
-		d->why = R_KEPT_BY_RULE;
-	} else if (young(in, im)) {
-		d->why = R_TOO_YOUNG;
-	} else {
-		return 0;
-	}
-	return 1;
+		return R_UNMANAGED;
+	if (im->users)
+		return R_IN_USE;
+	if (im->kept)
+		return R_KEPT_BY_RULE;
+	if (young(min_age, now, im))
+		return R_TOO_YOUNG;
+	return R_FITS;
 }
 
 /* left - size, stopping at the floor instead of wrapping */
@@ -106,7 +102,7 @@ policy_add(struct policy_in *in)
 {
 	struct policy_image *im;
 
-	if (in->n >= IMAGE_MAX)
+	if (!in->img || in->n >= IMAGE_MAX)
 		return NULL;
 	im = &in->img[in->n++];
 	memset(im, 0, sizeof *im);
@@ -177,34 +173,35 @@ short_of_free(const struct policy_in *in, struct policy_out *out, size_t n,
 size_t
 policy_decide(const struct policy_in *in, struct policy_out *out)
 {
-	const struct policy_image *im;
-	struct decision *d;
+	const struct policy_image *im, *img = in->img;
+	struct decision *d = out->d;
 	long long total = 0, left = in->quota;
-	size_t i, j, nrest = 0, mru = 0, in_use = 0;
+	long long min_age = in->min_age, now = in->now;
+	size_t i, j, n = in->n, nrest = 0, mru = 0, in_use = 0, managed = 0;
 	int over = 0, disk = in->use_disk && in->disk >= 0;
+	enum reason why;
 
-	out->ndel = out->managed = 0;
-	for (i = 0; i < in->n; i++) {
-		im = &in->img[i];
-		d = &out->d[i];
-		if (!pinned(in, im, d)) {
-			d->why = R_FITS;	/* as yet: the quota decides */
-			d->n = 0;
-		}
-		if (d->why == R_UNMANAGED)
+	/* in locals: a store to out is not a store to in (one pass of n) */
+	for (i = 0; i < n; i++) {
+		im = &img[i];
+		d[i].why = why = pinned(min_age, now, im);
+		d[i].n = why == R_IN_USE ? im->users : 0;
+		if (why == R_UNMANAGED)
 			continue;
-		out->managed++;
+		managed++;
 		if (total > LLONG_MAX - im->size)
 			over = 1;	/* more than any quota */
 		else
 			total += im->size;
-		if (d->why != R_FITS) {		/* kept: takes its room */
-			in_use += d->why == R_IN_USE;
+		if (why != R_FITS) {		/* kept: takes its room */
+			in_use += why == R_IN_USE;
 			left = take(left, im->size);
-		} else if (nrest++ == 0 || !before(im, &in->img[mru])) {
+		} else if (nrest++ == 0 || !before(im, &img[mru])) {
 			mru = i;	/* the newest of the rest */
 		}
 	}
+	out->ndel = 0;
+	out->managed = managed;
 	/* none in use: the newest is kept (the reference's rule) */
 	if (nrest && !in_use) {
 		out->d[mru].why = R_MOST_RECENT;

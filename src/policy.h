@@ -2,8 +2,9 @@
 /*
  * The eviction decision, pure: facts and settings in, for each image keep
  * or delete and the reason out. No I/O, no tables of its own: the caller
- * fills a policy_in (the inventory does, with inv_facts()) and acts on the
- * policy_out; both are the caller's. Requires bounds.h, id.h.
+ * fills a policy_in (the inventory does, with inv_facts(), pointing at its
+ * own table of facts) and acts on the policy_out; both are the caller's.
+ * Requires bounds.h.
  *
  * The reference's rule: an image of unknown size, or not tracked, is not
  * managed (never deleted, not counted); keep every image in use, every one
@@ -32,16 +33,17 @@ enum reason {
 };
 
 struct policy_image {		/* the facts of one image */
-	struct id id;		/* not read by the policy */
 	long long size;		/* bytes; -1 unknown */
 	long long last_used;	/* any clock; -1 never used (the oldest) */
+	long long arrived;	/* the clock of last_used; -1 unknown */
+	long long unique;	/* bytes freed by deleting it alone (its size
+				 * less what other images share); -1 unknown */
 	unsigned seq;		/* order of discovery: breaks ties */
 	unsigned users;		/* containers that use it, in any state */
 	unsigned char tracked;	/* counts against the quota (size known) */
 	unsigned char kept;	/* matches a keep rule */
-	long long arrived;	/* the clock of last_used; -1 unknown */
-	long long unique;	/* bytes freed by deleting it alone (its size
-				 * less what other images share); -1 unknown */
+	unsigned char unread;	/* its arrival could not be read: it counts
+				 * as arrived now */
 };
 
 struct policy_in {
@@ -52,9 +54,10 @@ struct policy_in {
 	long long disk;		/* bytes the managed images take on disk,
 				 * each layer once */
 	long long short_free;	/* bytes to free for --min-free; 0 none */
-	size_t n;		/* images in img: 0 to refill; raised by
-				 * policy_add() only */
-	struct policy_image img[IMAGE_MAX];
+	size_t n;		/* images in img, at most IMAGE_MAX */
+	struct policy_image *img;	/* the caller's array of IMAGE_MAX
+					 * (the inventory's own facts, from
+					 * inv_facts(), are read in place) */
 };
 
 struct decision {		/* for one image */
@@ -73,8 +76,8 @@ struct policy_out {
 };
 
 /*
- * The next image of in, zeroed, with n raised; NULL when in is full. The
- * only way to raise n, so n <= IMAGE_MAX holds by construction.
+ * The next image of in (in->img set), zeroed, with n raised; NULL when in
+ * is full (IMAGE_MAX).
  */
 struct policy_image *policy_add(struct policy_in *in);
 /* decide over in->img[0..n): fills out; returns out->ndel */

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "id.h"
 #include "idtab.h"
+#include "inventory.h"
 #include "policy.h"
 #include "records.h"
 #include "docker.h"
@@ -92,15 +93,15 @@ refs_of(const struct id *id)
 }
 
 static void
-json_image(const struct policy_image *im, const struct decision *d,
-    long long now)
+json_image(const struct id *id, const struct policy_image *im,
+    const struct decision *d, long long now)
 {
 	char hex[ID_TEXT], s[REF_LEN], why[64];
 	int i;
 
-	fmt_printf("{\"id\":\"%s\",", id_image(&im->id, hex));
+	fmt_printf("{\"id\":\"%s\",", id_image(id, hex));
 	fmt_printf("\"refs\":");
-	if (refs_of(&im->id) < 0) {
+	if (refs_of(id) < 0) {
 		fmt_printf("null,");
 	} else {
 		fmt_putchar('[');
@@ -125,18 +126,18 @@ json_image(const struct policy_image *im, const struct decision *d,
 }
 
 static void
-text_image(const struct policy_image *im, const struct decision *d,
-    long long now)
+text_image(const struct id *id, const struct policy_image *im,
+    const struct decision *d, long long now)
 {
 	char hex[ID_TEXT], refs[REFS_BYTES], sz[HSIZE_LEN], us[HSIZE_LEN];
 	char when[32], why[64];
 
-	if (refs_of(&im->id) < 0)
+	if (refs_of(id) < 0)
 		strcpy(refs, "?");
 	else
 		cl_refs_text(refs, sizeof refs);
 	fmt_printf("%-12.12s  %-10s  %-10s  %-10s  %4u  %-6s  %-24s  %s\n",
-	    id_hex(&im->id, hex), short_size(sz, sizeof sz, im->size),
+	    id_hex(id, hex), short_size(sz, sizeof sz, im->size),
 	    short_size(us, sizeof us, im->unique),
 	    ago(when, sizeof when, im->last_used, now), im->users,
 	    d->why == R_DELETE ? "delete" : "keep",
@@ -173,9 +174,9 @@ cl_report(void)
 		if (json && i)
 			fmt_putchar(',');
 		if (json)
-			json_image(&in->img[k], &out->d[k], now);
+			json_image(inv_id(k), &in->img[k], &out->d[k], now);
 		else
-			text_image(&in->img[k], &out->d[k], now);
+			text_image(inv_id(k), &in->img[k], &out->d[k], now);
 	}
 	if (json) {
 		fmt_printf("],\"managed_images\":%zu,\"managed_bytes\":%lld,"

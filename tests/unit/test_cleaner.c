@@ -64,7 +64,7 @@ deleted(long long quota)
 	in.quota = quota;
 	policy_decide(&in, &out);
 	for (i = 0; i < out.ndel && n < sizeof s - 1; i++)
-		s[n++] = id_hex(&in.img[out.del[i]].id, hex)[0];
+		s[n++] = id_hex(inv_id(out.del[i]), hex)[0];
 	s[n] = '\0';
 	/* in ID order: a, b, c... */
 	for (i = 1; i < n; i++)
@@ -145,7 +145,7 @@ seq_pass(void)
 	   before the local clock), a second later than the Date says */
 	check(strstr(memd_request(), "until=1795980583.") != NULL);
 	id = idof('b');
-	check((b = inv_image(&id)) && b->last_used == T0 + 10 * S);
+	check((b = inv_image(&id)) && inv_fact(b)->last_used == T0 + 10 * S);
 	check(b->flags & IMG_TRACKED);
 	check(strcmp(deleted(0), "bc") == 0);
 	/* 3000, of which A (in use) takes 1000: B (used) fits, C (never
@@ -208,7 +208,7 @@ seq_out_of_order(void)
 	ev = ev_of(EV_CONTAINER, A_CREATE, '5', B, T0 + 5 * S);
 	cl_handle(&ev);
 	id = idof('b');
-	check(inv_image(&id)->last_used == T0 + 30 * S);
+	check(inv_fact(inv_image(&id))->last_used == T0 + 30 * S);
 	return 0;
 }
 

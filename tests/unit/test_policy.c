@@ -21,6 +21,15 @@
 static struct id img[8], ctr[8];
 static struct policy_in pin;
 static struct policy_out pout;
+static struct policy_image pimg[IMAGE_MAX];	/* the pure function's facts */
+
+/* pin empty, over the test's own facts (not the inventory's) */
+static void
+pure(void)
+{
+	pin.img = pimg;
+	pin.n = 0;
+}
 
 /* fresh tables; img[i] and ctr[i] get distinct IDs */
 static void
@@ -72,7 +81,7 @@ decided(long long quota, const int *idx, size_t n)
 	if (k != n)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!id_eq(&pin.img[pout.del[i]].id, &img[idx[i]]))
+		if (!id_eq(inv_id(pout.del[i]), &img[idx[i]]))
 			return 0;
 	return 1;
 }
@@ -85,13 +94,13 @@ last_use_is_max(void)
 
 	setup();
 	im = add(0, 10);
-	check(im->last_used == -1);
+	check(inv_fact(im)->last_used == -1);
 	inv_used(im, 5);
-	check(im->last_used == 5);
+	check(inv_fact(im)->last_used == 5);
 	inv_used(im, 8);
-	check(im->last_used == 8);
+	check(inv_fact(im)->last_used == 8);
 	inv_used(im, 2);
-	check(im->last_used == 8);
+	check(inv_fact(im)->last_used == 8);
 	return 0;
 }
 
@@ -202,7 +211,7 @@ any_user_remains(void)
 	inv_ctr_del(&ctr[0]);
 	/* img1 is never used, so it goes; img0 keeps a user */
 	check(decide(1) == 1);
-	check(id_eq(&pin.img[pout.del[0]].id, &img[1]));
+	check(id_eq(inv_id(pout.del[0]), &img[1]));
 	return 0;
 }
 
@@ -330,7 +339,7 @@ fact(struct policy_in *in, long long size, long long last, unsigned users)
 static int
 no_overflow(void)
 {
-	pin.n = 0;
+	pure();
 	fact(&pin, 0x7fffffffffffffffLL, 3, 1)->seq = 0;
 	fact(&pin, 0x7fffffffffffffffLL, 2, 1)->seq = 0;
 	fact(&pin, 1, 1, 0)->seq = 0;
@@ -338,7 +347,7 @@ no_overflow(void)
 	check(policy_decide(&pin, &pout) == 1);
 	check(pout.del[0] == 2 && pout.d[2].why == R_DELETE);
 	check(pout.managed == 3);
-	pin.n = 0;
+	pure();
 	check(policy_decide(&pin, &pout) == 0 && pout.managed == 0);
 	return 0;
 }
@@ -375,7 +384,7 @@ sorted_order(void)
 
 	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
 		n = sizes[s];
-		pin.n = 0;
+		pure();
 		for (i = 0; i < n; i++) {
 			x = x * 1103515245 + 12345;
 			check(fact(&pin, 1, (long long)(x >> 16) % 50 - 1, 0));
@@ -468,7 +477,7 @@ reasons(void)
 
 	for (k = 0; k < sizeof rcases / sizeof rcases[0]; k++) {
 		c = &rcases[k];
-		pin.n = 0;
+		pure();
 		pin.quota = c->quota;
 		for (i = 0; i < c->nimg; i++) {
 			p = fact(&pin, c->im[i].size, c->im[i].last,
@@ -571,7 +580,7 @@ kept_by_rule(void)
 	    R_MOST_RECENT };
 
 	/* the least recently used one is kept: the next one goes */
-	pin.n = 0;
+	pure();
 	pin.min_age = 0;
 	fact(&pin, 10, 1, 0)->kept = 1;
 	fact(&pin, 10, 2, 0);
@@ -579,13 +588,13 @@ kept_by_rule(void)
 	check(whys(15, w1, 3) && pout.ndel == 1 && pout.del[0] == 1);
 	check(pout.managed == 3);
 	/* the most recent one is kept: the most recent of the rest stays */
-	pin.n = 0;
+	pure();
 	fact(&pin, 10, 1, 0);
 	fact(&pin, 10, 2, 0);
 	fact(&pin, 10, 5, 0)->kept = 1;
 	check(whys(10, w2, 3) && pout.ndel == 1 && pout.del[0] == 0);
 	/* a kept image takes its room: 100 of 125, the others 10 each */
-	pin.n = 0;
+	pure();
 	fact(&pin, 100, 1, 0)->kept = 1;
 	fact(&pin, 10, 2, 0);
 	fact(&pin, 10, 3, 0);
@@ -613,7 +622,7 @@ too_young(void)
 	    R_MOST_RECENT };
 	static const enum reason w2[] = { R_DELETE, R_DELETE, R_MOST_RECENT };
 
-	pin.n = 0;
+	pure();
 	pin.min_age = 100;
 	pin.now = 1000;
 	fact(&pin, 10, 1, 0)->arrived = 950;	/* arrived lately */
@@ -798,7 +807,7 @@ evict_incomplete_no_wake(void)
 static void
 shared_base(const long long *last, int use_disk, long long disk)
 {
-	pin.n = 0;
+	pure();
 	fact(&pin, 3 * MB, last[0], 0)->unique = 0;	/* a */
 	fact(&pin, 3 * MB, last[1], 0)->unique = 0;	/* b */
 	fact(&pin, 2 * MB, last[2], 0)->unique = 2 * MB;	/* c */
@@ -938,7 +947,7 @@ min_free(void)
 static int
 min_free_no_overflow(void)
 {
-	pin.n = 0;
+	pure();
 	fact(&pin, 0x7fffffffffffffffLL, 1, 0);
 	fact(&pin, 0x7fffffffffffffffLL, 2, 0);
 	fact(&pin, 1, 3, 0);
@@ -962,7 +971,7 @@ total_and_lru(void)
 {
 	unsigned a[3] = { 0, 1, 2 }, tmp[3];
 
-	pin.n = 0;
+	pure();
 	fact(&pin, 100, 5, 0)->seq = 0;
 	fact(&pin, 20, -1, 0)->seq = 1;		/* never used: oldest */
 	fact(&pin, 7, 5, 0)->seq = 2;		/* a tie: by discovery */
@@ -972,11 +981,203 @@ total_and_lru(void)
 	check(pout.total == 127 && pout.managed == 3);
 	policy_lru(&pin, a, tmp, 3);
 	check(a[0] == 1 && a[1] == 0 && a[2] == 2);
-	pin.n = 0;
+	pure();
 	fact(&pin, 0x7fffffffffffffffLL, 3, 0);
 	fact(&pin, 2, 2, 0);
 	check(policy_decide(&pin, &pout) == 1);
 	check(pout.total == 0x7fffffffffffffffLL);
+	return 0;
+}
+
+/* the slot of img[i] in the inventory's facts, or inv_count() */
+static size_t
+slot(int i)
+{
+	size_t k;
+
+	for (k = 0; k < inv_count(); k++)
+		if (id_eq(inv_id(k), &img[i]))
+			break;
+	return k;
+}
+
+/* the facts move with their image when a deletion fills its slot */
+static int
+facts_follow_deletion(void)
+{
+	const struct policy_image *f;
+
+	setup();
+	add(0, 100);
+	add(1, 200);
+	add(2, 300);
+	inv_used(inv_image(&img[2]), 7);
+	inv_arrived(inv_image(&img[2]), 5);
+	inv_fact(inv_image(&img[2]))->unique = 30;
+	inv_kept(inv_image(&img[2]), 1);
+	inv_image_del(&img[0]);		/* img[2] fills slot 0 */
+	inv_facts(&pin);
+	check(pin.n == 2 && slot(0) == 2 && slot(2) == 0);
+	f = &pin.img[slot(2)];
+	check(f->size == 300 && f->last_used == 7 && f->arrived == 5);
+	check(f->unique == 30 && f->kept && f->tracked && f->seq == 2);
+	f = &pin.img[slot(1)];
+	check(f->size == 200 && f->last_used == -1 && f->arrived == -1);
+	check(f->unique == -1 && !f->kept && f->tracked && f->seq == 1);
+	check(inv_size(inv_image(&img[2])) == 300);
+	/* and the next image takes the freed slot with facts of its own */
+	inv_image_add(&img[3], 50, 0, NULL);
+	inv_facts(&pin);
+	f = &pin.img[slot(3)];
+	check(slot(3) == 2 && f->size == 50 && f->last_used == -1);
+	check(!f->tracked && !f->kept && f->seq == 3 && f->unique == -1);
+	return 0;
+}
+
+/* the facts are read in place: each change shows in the next decision */
+static int
+changes_show_next_time(void)
+{
+	setup();
+	pin.use_disk = 0;
+	pin.min_age = 0;
+	pin.now = 0;
+	pin.short_free = 0;
+	add(0, 100);
+	add(1, 100);
+	add(2, 100);
+	inv_used(inv_image(&img[0]), 1);
+	inv_used(inv_image(&img[1]), 2);
+	inv_used(inv_image(&img[2]), 3);
+	check(decide(150) == 2 && pout.d[slot(2)].why == R_MOST_RECENT);
+	/* a use */
+	user(0, 0, 4);
+	check(decide(150) == 2 && pout.d[slot(0)].why == R_IN_USE &&
+	    pout.d[slot(0)].n == 1);
+	/* and its end */
+	inv_ctr_del(&ctr[0]);
+	check(decide(150) == 2 && pout.d[slot(0)].why == R_MOST_RECENT);
+	/* a new image, never used: it fits */
+	add(3, 10);
+	check(decide(150) == 2 && pin.n == 4 &&
+	    pout.d[slot(3)].why == R_FITS);
+	/* its size known larger */
+	inv_sized(inv_image(&img[3]), 60);
+	check(decide(150) == 3 && pout.d[slot(3)].why == R_DELETE);
+	/* a keep rule matches it now */
+	inv_kept(inv_image(&img[3]), 1);
+	check(decide(150) == 2 && pout.d[slot(3)].why == R_KEPT_BY_RULE);
+	/* an image deleted */
+	inv_image_del(&img[2]);
+	check(decide(150) == 1 && pin.n == 3 &&
+	    id_eq(inv_id(pout.del[0]), &img[1]));
+	/* unique bytes (/system/df): the disk estimate once all known */
+	pin.use_disk = 1;
+	pin.disk = 160;
+	check(decide(160) == 1);
+	inv_fact(inv_image(&img[1]))->unique = 0;
+	check(decide(160) == 0);
+	pin.use_disk = 0;
+	/* an arrival that cannot be read: young in this decision only */
+	pin.min_age = 100;
+	pin.now = 1000;
+	inv_unread(inv_image(&img[1]));
+	check(policy_decide(&pin, &pout) == 0 &&
+	    pout.d[slot(1)].why == R_TOO_YOUNG);
+	check(decide(160) == 1 && pout.d[slot(1)].why == R_DELETE);
+	/* an arrival read: young by it */
+	inv_arrived(inv_image(&img[1]), 950);
+	check(decide(160) == 0 && pout.d[slot(1)].why == R_TOO_YOUNG);
+	pin.min_age = 0;
+	pin.now = 0;
+	return 0;
+}
+
+/* a container's image found by its slot only while the slot holds it */
+static int
+ctr_slot_hint(void)
+{
+	setup();
+	add(0, 100);
+	add(1, 100);
+	add(2, 100);
+	user(0, 2, 1);
+	check(decide(1000) == 0 && pout.d[slot(2)].why == R_IN_USE);
+	inv_image_del(&img[0]);		/* img[2] moves to slot 0 */
+	check(decide(1000) == 0 && pout.d[slot(2)].why == R_IN_USE &&
+	    pout.d[slot(2)].n == 1 && pout.d[slot(1)].why != R_IN_USE);
+	inv_image_del(&img[2]);		/* img[1] moves into its slot */
+	check(decide(1000) == 0 && pin.n == 1 &&
+	    pout.d[0].why == R_MOST_RECENT && pout.d[0].n == 0);
+	add(2, 100);			/* back: in use again */
+	check(decide(1000) == 0 && pout.d[slot(2)].why == R_IN_USE &&
+	    pout.d[slot(1)].why == R_FITS);
+	/* its slot taken by another image at once: that one is not used */
+	add(3, 100);
+	check(decide(1000) == 0 && slot(2) == 1 && slot(3) == 2);
+	inv_image_del(&img[2]);		/* img[3] fills slot 1 */
+	check(decide(1000) == 0 && slot(3) == 1 &&
+	    pout.d[slot(3)].why == R_MOST_RECENT &&
+	    pout.d[slot(1)].why == R_FITS);
+	return 0;
+}
+
+/* a count of users moved by a deletion is cleared all the same */
+static int
+moved_users_cleared(void)
+{
+	setup();
+	add(0, 100);
+	add(1, 100);
+	add(2, 100);
+	user(0, 2, 1);
+	check(decide(1000) == 0 && pout.d[slot(2)].why == R_IN_USE);
+	inv_image_del(&img[0]);		/* img[2], counted, to slot 0 */
+	inv_ctr_del(&ctr[0]);
+	check(decide(1000) == 0 && slot(2) == 0 &&
+	    pout.d[0].why == R_MOST_RECENT && pin.img[0].users == 0);
+	/* an unread arrival moved the same way */
+	pin.min_age = 100;
+	pin.now = 1000;
+	inv_unread(inv_image(&img[1]));
+	inv_image_del(&img[2]);		/* img[1] to slot 0 */
+	check(policy_decide(&pin, &pout) == 0 && slot(1) == 0 &&
+	    pout.d[0].why == R_TOO_YOUNG);
+	check(decide(1000) == 0 && pout.d[0].why == R_MOST_RECENT);
+	pin.min_age = 0;
+	pin.now = 0;
+	return 0;
+}
+
+/* more images counted than USED_MARKS: every count is cleared */
+static int
+many_users_cleared(void)
+{
+	static struct id many[USED_MARKS + 8];
+	size_t i, n = sizeof many / sizeof many[0];
+	struct id c;
+
+	setup();
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < n; i++) {
+		memset(&many[i], 0, sizeof many[i]);
+		many[i].b[0] = 0x40;
+		many[i].b[1] = (unsigned char)(i >> 8);
+		many[i].b[2] = (unsigned char)i;
+		inv_image_add(&many[i], 10, 1, NULL);
+		c = many[i];
+		c.b[0] = 0x41;
+		inv_ctr_add(&c, &many[i], CS_RUNNING);
+	}
+	check(decide(0) == 0 && pout.managed == n);
+	for (i = 0; i < n; i++)
+		if (pout.d[i].why != R_IN_USE || pin.img[i].users != 1)
+			return __LINE__;
+	inv_ctr_clear();
+	check(decide(0) == n - 1);
+	for (i = 0; i < n; i++)
+		if (pin.img[i].users != 0)
+			return __LINE__;
 	return 0;
 }
 
@@ -1013,5 +1214,10 @@ const struct unit_test policy_tests[] = {
 	UNIT(keep_glob_is_fnmatch),
 	UNIT(evict_incomplete_no_wake),
 	UNIT(total_and_lru),
+	UNIT(facts_follow_deletion),
+	UNIT(changes_show_next_time),
+	UNIT(ctr_slot_hint),
+	UNIT(moved_users_cleared),
+	UNIT(many_users_cleared),
 	{ NULL, NULL }
 };
