@@ -29,8 +29,9 @@ PROG = docker-cleaner
 
 # every module but main.c: the unit tests link these too
 LIB = cleaner cleaner_ev conn disk docker docker_ev docker_obj docker_req \
-	evict fmt http id idtab inventory json jstream log loop metrics optab \
-	optab_usage opts parse policy report state util x509 keep
+	docker_sys evict fmt http id idtab inventory jcheck json jstream log \
+	loop metrics optab optab_usage opts parse policy report state util \
+	x509 keep
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)
 

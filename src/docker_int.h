@@ -76,6 +76,17 @@ enum dk dk_not_sent(struct docker *d);
  */
 int dk_each(struct docker *d, int mode, const char *what,
     int (*fn)(struct json *, void *), void *arg, int *skipped);
+/*
+ * docker.c, shared with docker_sys.c: a reply of d that is one object,
+ * read member by member: the array of the key inner (with its quotes) an
+ * element at a time into fn, each other member whose value fits the
+ * window into mfn (the key with its quotes, kn bytes; the value's text, n
+ * bytes). 0, or -1 (malformed, cut short, a callback's -1).
+ */
+int dk_members(struct docker *d, const char *what, const char *inner,
+    int (*fn)(struct json *, void *),
+    int (*mfn)(const char *, size_t, const char *, size_t, void *),
+    void *arg, int *skipped);
 /* docker.c: an ID field into id; 0 or -1 */
 int dk_get_id(struct json *j, int obj, const char *key, struct id *id);
 /* docker.c: the image mounts of the Mounts array at v into r */
