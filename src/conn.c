@@ -135,7 +135,8 @@ wait_fd(struct conn *c, short events, int timeout_ms, const char *what)
 #endif
 		now = mono_ms();
 		left = timeout_ms < 0 ? -1 : end > now ? (int)(end - now) : 0;
-		r = sig_poll(&p, 1, left);
+		/* past the whole reply's deadline, even with bytes there */
+		r = whole && left == 0 ? 0 : sig_poll(&p, 1, left);
 		if (r > 0)
 			return 0;
 		if (r == 0) {
@@ -168,12 +169,23 @@ fd_read(struct conn *c, void *buf, size_t n)
 {
 	ssize_t r;
 
+	/*
+	 * Read first and wait only when nothing is there: a long reply is
+	 * one syscall per read, not three. Every BUSY_READS reads a wait is
+	 * made anyway, where a stop signal and the reply's deadline are seen.
+	 */
 	for (;;) {
-		if (wait_fd(c, POLLIN, c->timeout_ms, "read") < 0)
-			return -1;
+		if (c->busy >= BUSY_READS || c->busy < 0) {
+			if (wait_fd(c, POLLIN, c->timeout_ms, "read") < 0)
+				return -1;
+			c->busy = 0;
+		}
 		r = read(c->fd, buf, n);
-		if (r >= 0)
+		if (r >= 0) {
+			c->busy++;
 			return r;
+		}
+		c->busy = -1;	/* nothing there: wait before the next try */
 		if (errno != EINTR && errno != EAGAIN) {
 			if (!(c->reused && errno == ECONNRESET))
 				warn("read: %s", strerror(errno));

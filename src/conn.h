@@ -20,6 +20,8 @@ struct conn {
 	int reused;		/* a kept connection, no reply on it yet: a
 				   reset is the caller's to say (fd_read and
 				   fd_write do not log ECONNRESET, EPIPE) */
+	int busy;		/* fd_read: reads since its last wait, -1 to
+				   wait before the next */
 	void *ctx;		/* transport state (TLS, test data) */
 	/* >0 bytes moved, 0 end of stream (read only), -1 error (logged) */
 	ssize_t (*read)(struct conn *, void *, size_t);

@@ -137,7 +137,7 @@ each(struct docker *d, int mode, const char *what,
 	struct jstream js;
 
 	*skipped = 0;
-	jstream_init(&js, mode, reply_win, sizeof reply_win, dk_body,
+	jstream_init(&js, mode, reply_win, sizeof reply_win, dk_reply_body,
 	    &d->http);
 	if (efn)
 		jstream_index(&js, mem, JSON_MEMBERS);
@@ -164,7 +164,8 @@ dk_members(struct docker *d, const char *what, const char *inner,
 	int r;
 
 	*skipped = 0;
-	jstream_init(&js, JS_OBJECT, reply_win, sizeof reply_win, dk_body,
+	jstream_init(&js, JS_OBJECT, reply_win, sizeof reply_win,
+	    dk_reply_body,
 	    &d->http);
 	while ((r = jstream_next(&js, &p, &n)) != JS_END) {
 		if (r == JS_ERR)

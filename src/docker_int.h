@@ -47,8 +47,13 @@ int dk_start(struct docker *d, struct conn *c, struct http *h,
  */
 int dk_request(struct docker *d, const char *method, int versioned,
     const char *fmt, ...);
-/* the body reader of a reply (ctx: its struct http), for the framer */
+/*
+ * The body reader of a reply (ctx: its struct http), for the framer:
+ * WINDOW_READ bytes at a time (the event stream); dk_reply_body, for the
+ * reply window, reads more at a time once the reply is long (LONG_REPLY)
+ */
 ssize_t dk_body(void *ctx, void *buf, size_t n);
+ssize_t dk_reply_body(void *ctx, void *buf, size_t n);
 /*
  * End a request: read what is left, keep the daemon's message on failure.
  * ok: the reply is the one expected (its status, its body read). 0 or -1

@@ -27,7 +27,8 @@
 #include "log.h"
 #include "util.h"
 
-_Static_assert(WINDOW_READ >= 512, "window reads");
+_Static_assert(WINDOW_READ >= 512 && WINDOW_READ_LONG >= WINDOW_READ,
+    "window reads");
 
 struct docker dk;
 struct jtok dk_toks[JSON_TOKENS];
@@ -247,6 +248,16 @@ dk_body(void *ctx, void *buf, size_t n)
 {
 	/* the window is touched only as far as a value plus WINDOW_READ */
 	return http_body(ctx, buf, n < WINDOW_READ ? n : WINDOW_READ);
+}
+
+ssize_t
+dk_reply_body(void *ctx, void *buf, size_t n)
+{
+	struct http *h = ctx;
+	size_t most = h->body < LONG_REPLY ? WINDOW_READ : WINDOW_READ_LONG;
+
+	/* a long reply earns longer reads */
+	return http_body(h, buf, n < most ? n : most);
 }
 
 /*

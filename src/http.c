@@ -198,6 +198,7 @@ http_head(struct http *h, struct conn *c, int no_body)
 	h->left = -1;
 	h->chunk = 0;
 	h->ndig = 0;
+	h->body = 0;
 	h->rpos = h->rlen = 0;
 	/* read until the empty line; the head must fit HTTP_HEAD_MAX */
 	while (!end) {
@@ -444,6 +445,7 @@ http_body(struct http *h, void *buf, size_t n)
 		if (frame_byte(h, (unsigned char)h->rbuf[h->rpos++]) < 0)
 			return -1;
 	}
+	h->body += o;
 	return (ssize_t)o;
 }
 

@@ -21,6 +21,7 @@ struct http {
 	int st;			/* body decoder state */
 	unsigned long long chunk; /* bytes left in the chunk, or its size */
 	int ndig;		/* digits or bytes read of the current line */
+	unsigned long long body; /* body bytes handed out so far */
 	size_t rpos, rlen;	/* unread bytes are rbuf[rpos..rlen) */
 	char rbuf[HTTP_RECV_MAX];
 };

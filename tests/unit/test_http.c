@@ -4,14 +4,25 @@
  * pieces of chosen sizes, so that every way the bytes can arrive is tried,
  * and the request written is recorded.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "bounds.h"
 #include "conn.h"
 #include "http.h"
+#include "id.h"
+#include "json.h"
+#include "records.h"
+#include "docker.h"
+#include "docker_int.h"
+#include "util.h"
 
 /* the transport's state: the reply, how it is cut, and the request */
 struct mem {
@@ -828,6 +839,92 @@ keep_alive(void)
 	return 0;
 }
 
+/*
+ * fd_read over a socket that always has data: it reads without a wait,
+ * but makes one every BUSY_READS reads, where a stop and the reply's
+ * deadline are seen; an empty socket is waited for, not spun on
+ */
+static int
+busy_reads(void)
+{
+	static char fill[BUSY_READS * 64 + 64];
+	struct conn c;
+	char buf[16];
+	int sv[2], n, r;
+
+	check(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	check(fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK) == 0);
+	memset(fill, 'x', sizeof fill);
+	check(write(sv[1], fill, sizeof fill) == (ssize_t)sizeof fill);
+	memset(&c, 0, sizeof c);
+	c.fd = sv[0];
+	c.timeout_ms = 200;
+	/* a stop: BUSY_READS reads of what is there, then the wait ends it */
+	stopping = 1;
+	for (n = 0; (r = (int)fd_read(&c, buf, sizeof buf)) > 0; n++)
+		check(r == (int)sizeof buf);
+	stopping = 0;
+	check(r == -1 && n == BUSY_READS && c.waited == WAIT_SIGNAL);
+	/* a deadline passed: the same */
+	c.busy = 0;
+	c.deadline = mono_ms() - 1;
+	for (n = 0; (r = (int)fd_read(&c, buf, sizeof buf)) > 0; n++)
+		;
+	check(r == -1 && n == BUSY_READS && c.waited == WAIT_TIMEOUT);
+	/* neither: the rest comes in, then an empty socket times out */
+	c.deadline = 0;
+	for (n = 0; (r = (int)fd_read(&c, buf, sizeof buf)) > 0; n++)
+		;
+	check(r == -1 && c.waited == WAIT_TIMEOUT);
+	check(n == (int)(sizeof fill / sizeof buf) - 2 * BUSY_READS);
+	/* data after a wait: read at once, and the end of the stream */
+	check(write(sv[1], "ab", 2) == 2);
+	check(fd_read(&c, buf, sizeof buf) == 2 && memcmp(buf, "ab", 2) == 0);
+	close(sv[1]);
+	check(fd_read(&c, buf, sizeof buf) == 0);
+	close(sv[0]);
+	return 0;
+}
+
+/*
+ * The reply window's reader: WINDOW_READ bytes at a time until the body is
+ * LONG_REPLY long, then up to WINDOW_READ_LONG; the event stream's reader
+ * keeps to WINDOW_READ
+ */
+static int
+long_reads(void)
+{
+	static char r[LONG_REPLY + 4 * WINDOW_READ_LONG + 64];
+	static char win[REPLY_WINDOW];
+	struct conn c;
+	struct mem m;
+	size_t n, total, len = LONG_REPLY + 3 * WINDOW_READ_LONG;
+	ssize_t k;
+	int longer = 0, pass;
+
+	n = (size_t)snprintf(r, sizeof r, "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: %zu\r\n\r\n", len);
+	memset(r + n, 'y', len);
+	for (pass = 0; pass < 2; pass++) {
+		mem_open(&c, &m, r, n + len, NULL, 0);
+		check(http_head(&h, &c, 0) == 0);
+		for (total = 0;; total += (size_t)k) {
+			k = pass ? dk_body(&h, win, sizeof win) :
+			    dk_reply_body(&h, win, sizeof win);
+			check(k >= 0);
+			if (k == 0)
+				break;
+			if (pass || total < LONG_REPLY)
+				check(k <= WINDOW_READ);
+			else if (k > WINDOW_READ)
+				longer++;
+		}
+		check(total == len);
+	}
+	check(WINDOW_READ_LONG == WINDOW_READ || longer > 0);
+	return 0;
+}
+
 const struct unit_test http_tests[] = {
 	UNIT(keep_alive),
 	UNIT(request_written),
@@ -845,5 +942,7 @@ const struct unit_test http_tests[] = {
 	UNIT(errors_body),
 	UNIT(errors_transport),
 	UNIT(drain),
+	UNIT(busy_reads),
+	UNIT(long_reads),
 	{ NULL, NULL }
 };
