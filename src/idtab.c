@@ -14,22 +14,27 @@
 #include "bounds.h"
 #include "id.h"
 #include "idtab.h"
+#include "util.h"
 
 #define AT(t, i) ((struct ident *)((char *)(t)->base + (i) * (t)->esize))
 
 _Static_assert(IDTAB_MIN_SLOTS >= 2, "IDTAB_MIN_SLOTS");
+/* idtab_home scales 32 bits of the hash: an index of at most 2^32 slots */
+_Static_assert(IMAGE_MAX <= 0x7fffffff && CONTAINER_MAX <= 0x7fffffff,
+    "index size");
 
 static uint64_t key0, key1;	/* the hash key, for every table */
 static int keyed;
 
-static uint64_t
+static inline uint64_t
 le64(const unsigned char *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
@@ -110,10 +115,17 @@ siphash(const struct id *id)
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
+unsigned long long
+idtab_hash(const struct id *id)
+{
+	return siphash(id);
+}
+
 size_t
 idtab_home(const struct idtab *t, const struct id *id)
 {
-	return (size_t)(siphash(id) % t->nslots);
+	/* the hash's top 32 bits scaled to nslots: no division */
+	return (size_t)((siphash(id) >> 32) * (uint64_t)t->nslots >> 32);
 }
 
 /* the slot after i (no division: this is the probe loop) */
@@ -129,6 +141,8 @@ reindex(struct idtab *t)
 {
 	size_t i, j;
 
+	mem_ahead(t->index, t->nslots * sizeof t->index[0],
+	    t->cap * sizeof t->index[0], &t->iahead);
 	memset(t->index, 0, t->nslots * sizeof t->index[0]);
 	for (i = 0; i < t->count; i++) {
 		j = idtab_home(t, &AT(t, i)->id);
@@ -150,6 +164,7 @@ idtab_init(struct idtab *t, void *base, size_t esize, size_t cap,
 	t->max = max < cap ? max : cap - 1;
 	t->index = index;
 	t->count = 0;
+	t->ahead = t->iahead = 0;
 	reindex(t);
 }
 
@@ -203,6 +218,8 @@ idtab_put(struct idtab *t, const struct id *id, int *isnew)
 		reindex(t);
 		i = find(t, id);
 	}
+	mem_ahead(t->base, (t->count + 1) * t->esize, t->max * t->esize,
+	    &t->ahead);
 	e = AT(t, t->count);
 	memset(e, 0, t->esize);
 	e->id = *id;

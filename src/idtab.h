@@ -21,6 +21,7 @@ struct idtab {
 	size_t nslots, cap;	/* index slots in use, and the most there are */
 	size_t count, max;	/* entries in use, and the most allowed */
 	unsigned *index;	/* nslots slots: entry number + 1, 0 free */
+	size_t ahead, iahead;	/* mem_ahead() of the entries, the index */
 };
 
 /* base holds max entries, index cap slots; max is kept below cap */
@@ -41,4 +42,5 @@ void idtab_clear(struct idtab *t);
  * applies to every table), and the home slot of id in t as it is now.
  */
 void idtab_key(const unsigned char key[16]);
+unsigned long long idtab_hash(const struct id *id); /* SipHash-2-4 */
 size_t idtab_home(const struct idtab *t, const struct id *id);

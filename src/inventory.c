@@ -15,6 +15,7 @@
 #include "inventory.h"
 #include "log.h"
 #include "policy.h"
+#include "util.h"
 
 _Static_assert(IMAGE_MAX >= 1 && IMAGE_MAX <= 1 << 24, "IMAGE_MAX");
 _Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
@@ -25,6 +26,7 @@ _Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
 
 static struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
 static struct policy_image facts[IMAGE_MAX];	/* slot for slot */
+static size_t facts_ahead;	/* mem_ahead() of facts */
 static struct container ctr_slots[CONTAINER_MAX];
 static unsigned image_index[IMAGE_SLOTS], ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
@@ -94,6 +96,8 @@ inv_image_add(const struct id *id, long long size, int tracked, int *isnew)
 		return NULL;
 	}
 	if (n) {
+		mem_ahead(facts, images.count * sizeof facts[0], sizeof facts,
+		    &facts_ahead);
 		f = inv_fact(im);
 		memset(f, 0, sizeof *f);
 		f->seq = seq++;

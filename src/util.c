@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "fmt.h"
 #include "log.h"
 #include "util.h"
@@ -304,4 +307,27 @@ int
 verbose_level(int v)
 {
 	return v > L_DEBUG - L_WARN ? L_DEBUG : L_WARN + v;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
+
+void
+mem_ahead(void *base, size_t used, size_t max, size_t *done)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+	uintptr_t a, b;
+
+	if (used < POPULATE_CHUNK || used <= *done)
+		return;
+	end = used + POPULATE_CHUNK < max ? used + POPULATE_CHUNK : max;
+	/* whole pages inside the table only: none of a neighbour's */
+	a = ((uintptr_t)base + *done) & ~(uintptr_t)(page - 1);
+	if (a < (uintptr_t)base)
+		a += page;
+	b = ((uintptr_t)base + end) & ~(uintptr_t)(page - 1);
+	if (a < b)
+		madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+	*done = end;
 }

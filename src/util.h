@@ -70,5 +70,14 @@ int read_file(const char *path, char *buf, size_t cap, size_t *len);
 /* write all n bytes of buf to fd, again after EINTR; 0 or -1 with errno */
 int write_all(int fd, const void *buf, size_t n);
 
+/*
+ * A table at base (max bytes) is written up to used bytes: once used
+ * passes POPULATE_CHUNK, fault in the pages up to a chunk past it with one
+ * call (MADV_POPULATE_WRITE) instead of a fault per page. *done: how far
+ * that went (0 at first). An older kernel refuses it: the pages then
+ * fault in as they are written, as before.
+ */
+void mem_ahead(void *base, size_t used, size_t max, size_t *done);
+
 /* the log level (log.h) of -v given v times: L_WARN + v, at most L_DEBUG */
 int verbose_level(int v);

@@ -345,17 +345,19 @@ hash_vector(void)
 	test_key();
 	for (i = 0; i < ID_BYTES; i++)
 		id.b[i] = (unsigned char)i;
-	memset(&probe, 0, sizeof probe);
-	/* mod SIZE_MAX: the hash itself (it is not 2^64 - 1) */
-	probe.nslots = SIZE_MAX;
-	if (SIZE_MAX >= UINT64_MAX)
-		check(idtab_home(&probe, &id) == 0x7127512f72f27cceu);
+	check(idtab_hash(&id) == 0x7127512f72f27cceu);
 	/* and every byte counts */
 	for (i = 0; i < ID_BYTES; i++) {
 		id.b[i] ^= 1;
-		check(idtab_home(&probe, &id) != 0x7127512f72f27cceu);
+		check(idtab_hash(&id) != 0x7127512f72f27cceu);
 		id.b[i] ^= 1;
 	}
+	/* the home slot is the hash's top 32 bits scaled to the slots */
+	memset(&probe, 0, sizeof probe);
+	probe.nslots = 1000;
+	check(idtab_home(&probe, &id) == (0x7127512f72f27cceu >> 32) * 1000 >> 32);
+	probe.nslots = (size_t)1 << 31;
+	check(idtab_home(&probe, &id) == 0x7127512f72f27cceu >> 33);
 	return 0;
 }
 
