@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "unit.h"
+#include "bounds.h"
 #include "log.h"
 #include "util.h"
 
@@ -314,6 +316,48 @@ tmono(void)
 	return 0;
 }
 
+/* pages of p[0..n) resident (mincore), counted */
+static size_t
+resident(const char *p, size_t n)
+{
+	static unsigned char vec[4 * POPULATE_CHUNK / 4096 + 1];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), i, k = 0;
+
+	if (n / page > sizeof vec || mincore((void *)p, n, vec) < 0)
+		return (size_t)-1;
+	for (i = 0; i < n / page; i++)
+		k += vec[i] & 1;
+	return k;
+}
+
+/*
+ * mem_ahead: nothing for a table under POPULATE_CHUNK; past it, the pages
+ * up to a chunk ahead of use are in at once, and no further
+ */
+static int
+tahead(void)
+{
+	static char t[4 * POPULATE_CHUNK] __attribute__((aligned(65536)));
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), done = 0;
+	size_t c = POPULATE_CHUNK;
+
+	check(page <= c && c % page == 0);
+	check(resident(t, sizeof t) == 0);
+	mem_ahead(t, c - 1, sizeof t, &done);
+	check(done == 0 && resident(t, sizeof t) == 0);
+	mem_ahead(t, c, sizeof t, &done);
+	check(done == 2 * c);
+	check(resident(t, 2 * c) == 2 * c / page);
+	check(resident(t + 2 * c, 2 * c) == 0);
+	/* within what is done: no call, nothing more */
+	mem_ahead(t, 2 * c - 1, sizeof t, &done);
+	check(done == 2 * c && resident(t + 2 * c, 2 * c) == 0);
+	/* near the end: up to the table's end, not past it */
+	mem_ahead(t, 3 * c + 1, sizeof t, &done);
+	check(done == sizeof t && resident(t, sizeof t) == sizeof t / page);
+	return 0;
+}
+
 const struct unit_test util_tests[] = {
 	UNIT(thsize),
 	UNIT(t3339_good),
@@ -328,5 +372,6 @@ const struct unit_test util_tests[] = {
 	UNIT(tverbose),
 	UNIT(tmono),
 	UNIT(tstr),
+	UNIT(tahead),
 	{ NULL, NULL }
 };
