@@ -8,7 +8,12 @@
 # sources name; the system's apt state is not touched.
 set -e
 out=${1:?usage: bearssl.sh OUTDIR}
-[ -f "$out/libbearssl.a" ] && [ -f "$out/include/bearssl.h" ] && exit 0
+# no unwind tables: C without exceptions needs none, and they were 15 KB of
+# the program's read-only pages. A library built with other flags (its
+# cflags file says which) is built again.
+cflags="-W -Wall -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
+[ -f "$out/libbearssl.a" ] && [ -f "$out/include/bearssl.h" ] &&
+	[ "$(cat "$out/cflags" 2>/dev/null)" = "$cflags" ] && exit 0
 command -v musl-gcc >/dev/null || { echo "bearssl.sh: musl-gcc missing" >&2; exit 1; }
 command -v dpkg-source >/dev/null || {
 	[ "$(id -u)" = 0 ] || { echo "bearssl.sh: needs dpkg-dev (apt-get install dpkg-dev)" >&2; exit 1; }
@@ -56,8 +61,9 @@ dpkg-source -x "$dsc" "$work/bearssl" >/dev/null 2>&1 ||
 	{ echo "bearssl.sh: dpkg-source -x $dsc failed" >&2; exit 1; }
 echo "building BearSSL $(basename "$dsc" .dsc) with musl-gcc"
 make -s -C "$work/bearssl" CC=musl-gcc LD=musl-gcc LDDLL=musl-gcc \
-	CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections" lib >/dev/null
+	CFLAGS="$cflags" lib >/dev/null
 mkdir -p "$out/include"
 cp "$work"/bearssl/inc/*.h "$out/include/"
 cp "$work/bearssl/build/libbearssl.a" "$out/libbearssl.a.tmp"
 mv "$out/libbearssl.a.tmp" "$out/libbearssl.a"
+echo "$cflags" > "$out/cflags"
