@@ -17,7 +17,8 @@ CFLAGS = -std=c11 -Os -Wall -Wextra -Wpedantic -Wstrict-prototypes \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DVERSION=\"$(VERSION)\" -Ibuild/include -Ibuild/bearssl/include -I.
-LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,--sort-section=alignment
 # -static makes an executable loaded at a fixed address (not a PIE), so
 # the objects of musl-gcc builds need no position-independent code either:
 # -fno-pie (absolute addresses) saves about 2 KB of text. The clang and

@@ -30,11 +30,11 @@ int cl_incomplete;		/* use of some image is unaccounted for */
 int cl_trouble;			/* a request to the daemon failed */
 struct evstream *cl_live;
 
-static struct use {
+static _Alignas(TABLE_ALIGN) struct use {
 	struct id image;
 	long long t;
 } pend[CONTAINER_MAX];		/* uses of images not tracked yet, to count */
-static struct pmount {
+static _Alignas(TABLE_ALIGN) struct pmount {
 	struct id ctr;
 	long long t;		/* the container was created by then */
 	char ref[REF_LEN];	/* the image mounted, as named */

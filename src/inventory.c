@@ -24,14 +24,15 @@ _Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
 #define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
 #define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
 
-static struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
-static struct policy_image facts[IMAGE_MAX];	/* slot for slot */
+static _Alignas(TABLE_ALIGN) struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
+static _Alignas(TABLE_ALIGN) struct policy_image facts[IMAGE_MAX];	/* slot for slot */
 static size_t facts_ahead;	/* mem_ahead() of facts */
-static struct container ctr_slots[CONTAINER_MAX];
-static unsigned image_index[IMAGE_SLOTS], ctr_index[CONTAINER_SLOTS];
+static _Alignas(TABLE_ALIGN) struct container ctr_slots[CONTAINER_MAX];
+static _Alignas(TABLE_ALIGN) unsigned image_index[IMAGE_SLOTS];
+static _Alignas(TABLE_ALIGN) unsigned ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
-static struct id scratch[IMAGE_MAX];
-static struct mount {		/* a container's image mount: a user */
+static _Alignas(TABLE_ALIGN) struct id scratch[IMAGE_MAX];
+static _Alignas(TABLE_ALIGN) struct mount {		/* a container's image mount: a user */
 	struct id ctr, image;
 } mounts[MOUNTS_MAX];
 static size_t nmounts;
