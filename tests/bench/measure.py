@@ -13,8 +13,9 @@ Prints one JSON object: wall, user, sys, cpu, rss_kib, rc, ok, and with
 ru_maxrss, moves in steps of 128 KiB on recent kernels), and anon_kib and
 file_kib: its RssAnon (bss, data and stack pages the program wrote: the
 program's own memory, which in daemon mode only grows) and RssFile (the
-binary's pages, which the kernel maps by page-cache folio, not by what
-the program touches) at that moment.
+binary's pages, which the kernel maps in blocks around each fault, 64
+KiB or a whole page-cache folio, not page by page as the program touches
+them) at that moment.
 """
 import json
 import os

@@ -197,8 +197,9 @@ p("tests/bench/replay.py serves N synthetic images and 500 containers (on "
   "is read from /proc/PID/status when the daemon modes log that they "
   "follow events (exact; the memory goals use it), with RssAnon, the "
   "program's own pages (bss, data, stack; the memory goal at 200 images "
-  "counts these, since the binary's file pages are mapped by the kernel "
-  "per page-cache folio, whatever the program touches). Medians.")
+  "counts these, since the kernel maps the binary's file pages in blocks "
+  "around each fault, 64 KiB or a whole page-cache folio, not as the "
+  "program touches them). Medians.")
 p("")
 p("| images | IDs | program | mode | peak RSS (ru_maxrss) | VmHWM "
   "| RssAnon | CPU | wall | 'table full' lines |")
@@ -265,11 +266,12 @@ if bld:
 for r in FP:
     p("The folio demo (kernel %s): a static program with %d KiB of text "
       "has %d kB of it resident at the start of main, %d kB after calling "
-      "one function and %d kB after calling a second: the kernel maps the "
-      "binary's pages by page-cache folio, far more than the 64 KiB "
-      "fault-around, whatever the program touches. So RssFile follows the "
-      "binary's size and the kernel, and the memory goal at 200 images "
-      "is judged on RssAnon." % (
+      "one function and %d kB after calling a second: where the file's "
+      "page-cache folios are large, the kernel maps a whole folio around "
+      "a fault, more than the 64 KiB fault-around. Either way RssFile "
+      "follows the binary's size, its layout and the kernel more than "
+      "what the program does, and the memory goal at 200 images is "
+      "judged on RssAnon." % (
           r["kernel"], r["text_kib"], r["start_kib"], r["after_one_kib"],
           r["after_two_kib"]))
     p("")
