@@ -32,11 +32,14 @@
 
 struct image_info cl_ii;
 long long cl_young_until = -1;
-static _Alignas(TABLE_ALIGN) struct id cids[CONTAINER_MAX];	/* containers to remove */
+/* containers to remove */
+static _Alignas(TABLE_ALIGN) struct id cids[CONTAINER_MAX];
 static struct policy_in dec_in;		/* the last decision's settings, over
 					 * the inventory's facts */
-static _Alignas(TABLE_ALIGN) struct policy_out dec_out;	/* and the decision */
-static _Alignas(TABLE_ALIGN) struct victim {			/* an image the decision deletes */
+/* and the decision */
+static _Alignas(TABLE_ALIGN) struct policy_out dec_out;
+/* an image the decision deletes */
+static _Alignas(TABLE_ALIGN) struct victim {
 	struct id id;
 	long long last_used;		/* as the decision saw it */
 	unsigned char shared;		/* frees less than its size */

@@ -24,15 +24,17 @@ _Static_assert(CONTAINER_MAX >= 1 && CONTAINER_MAX <= 1 << 24,
 #define IMAGE_SLOTS (IMAGE_MAX + IMAGE_MAX / 2)
 #define CONTAINER_SLOTS (CONTAINER_MAX + CONTAINER_MAX / 2)
 
-static _Alignas(TABLE_ALIGN) struct image image_slots[IMAGE_MAX];	/* dense: [0, count) */
-static _Alignas(TABLE_ALIGN) struct policy_image facts[IMAGE_MAX];	/* slot for slot */
+/* dense: [0, count); the facts slot for slot */
+static _Alignas(TABLE_ALIGN) struct image image_slots[IMAGE_MAX];
+static _Alignas(TABLE_ALIGN) struct policy_image facts[IMAGE_MAX];
 static size_t facts_ahead;	/* mem_ahead() of facts */
 static _Alignas(TABLE_ALIGN) struct container ctr_slots[CONTAINER_MAX];
 static _Alignas(TABLE_ALIGN) unsigned image_index[IMAGE_SLOTS];
 static _Alignas(TABLE_ALIGN) unsigned ctr_index[CONTAINER_SLOTS];
 static struct idtab images, ctrs;
 static _Alignas(TABLE_ALIGN) struct id scratch[IMAGE_MAX];
-static _Alignas(TABLE_ALIGN) struct mount {		/* a container's image mount: a user */
+/* a container's image mount: a user */
+static _Alignas(TABLE_ALIGN) struct mount {
 	struct id ctr, image;
 } mounts[MOUNTS_MAX];
 static size_t nmounts;
