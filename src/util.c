@@ -316,11 +316,13 @@ verbose_level(int v)
 void
 mem_ahead(void *base, size_t used, size_t max, size_t *done)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+	size_t page, end;
 	uintptr_t a, b;
 
+	/* every put comes here: two compares, then the rare work */
 	if (used < POPULATE_CHUNK || used <= *done)
 		return;
+	page = (size_t)sysconf(_SC_PAGESIZE);
 	end = used + POPULATE_CHUNK < max ? used + POPULATE_CHUNK : max;
 	/* whole pages inside the table only: none of a neighbour's */
 	a = ((uintptr_t)base + *done) & ~(uintptr_t)(page - 1);
