@@ -32,14 +32,11 @@
 
 struct image_info cl_ii;
 long long cl_young_until = -1;
-/* containers to remove */
-static _Alignas(TABLE_ALIGN) struct id cids[CONTAINER_MAX];
+static _Alignas(TABLE_ALIGN) struct id cids[CONTAINER_MAX]; /* to remove */
 static struct policy_in dec_in;		/* the last decision's settings, over
 					 * the inventory's facts */
-/* and the decision */
-static _Alignas(TABLE_ALIGN) struct policy_out dec_out;
-/* an image the decision deletes */
-static _Alignas(TABLE_ALIGN) struct victim {
+static _Alignas(TABLE_ALIGN) struct policy_out dec_out; /* and the decision */
+static _Alignas(TABLE_ALIGN) struct victim {	/* an image it deletes */
 	struct id id;
 	long long last_used;		/* as the decision saw it */
 	unsigned char shared;		/* frees less than its size */

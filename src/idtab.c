@@ -19,9 +19,6 @@
 #define AT(t, i) ((struct ident *)((char *)(t)->base + (i) * (t)->esize))
 
 _Static_assert(IDTAB_MIN_SLOTS >= 2, "IDTAB_MIN_SLOTS");
-/* idtab_home scales 32 bits of the hash: an index of at most 2^32 slots */
-_Static_assert(IMAGE_MAX <= 0x7fffffff && CONTAINER_MAX <= 0x7fffffff,
-    "index size");
 
 static uint64_t key0, key1;	/* the hash key, for every table */
 static int keyed;

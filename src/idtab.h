@@ -24,7 +24,11 @@ struct idtab {
 	size_t ahead, iahead;	/* mem_ahead() of the entries, the index */
 };
 
-/* base holds max entries, index cap slots; max is kept below cap */
+/*
+ * base holds max entries, index cap slots; max is kept below cap, and cap
+ * below 2^32 (the home slot scales 32 bits of the hash; inventory.c keeps
+ * its tables far below)
+ */
 void idtab_init(struct idtab *t, void *base, size_t esize, size_t cap,
     size_t max, unsigned *index);
 /* the entry with id, or NULL */
