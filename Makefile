@@ -32,7 +32,7 @@ PROG = docker-cleaner
 LIB = cleaner cleaner_ev conn disk docker docker_ev docker_obj docker_req \
 	docker_sys evict fmt http id idtab inventory jcheck json jstream log \
 	loop metrics optab optab_usage opts parse policy report state util \
-	x509 keep
+	sweep x509 keep
 HDR = $(wildcard src/*.h)
 UNIT = $(wildcard tests/unit/*.c)
 

@@ -2,9 +2,9 @@
 /*
  * What the rooms of the cleaner share: cleaner.c (the passes, the event
  * handlers, the inventory kept up to date), evict.c (deletions carried
- * out safely) and loop.c (the daemon loop, state timing, reloads). Each
- * variable says which room owns it. Requires bounds.h, id.h, records.h,
- * opts.h.
+ * out safely), sweep.c (container removal) and loop.c (the daemon loop,
+ * state timing, reloads). Each variable says which room owns it.
+ * Requires bounds.h, id.h, records.h, opts.h, docker.h.
  */
 
 /* loop.c: the settings in force (replaced on SIGHUP) */
@@ -98,7 +98,12 @@ void cl_evict(void);
 char *cl_refs_text(char *out, size_t n);
 /* report.c: the report (--report, SIGUSR1) to stdout, text or JSON */
 void cl_report(void);
-/* evict.c: remove the stopped containers (RemoveStoppedContainers) */
+/* sweep.c: remove the stopped containers (RemoveStoppedContainers) */
 void cl_sweep(void);
-/* evict.c: remove one container (or say so, in a dry run) */
+/* sweep.c: remove one container (or say so, in a dry run) */
 void cl_remove_ctr(const struct id *id);
+/*
+ * evict.c: a refused or failed request (what, on id; outcome r) logged
+ * and counted in the metrics; a failed one is trouble (cl_trouble)
+ */
+void cl_failed(const char *what, const char *id, enum dk r);

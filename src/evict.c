@@ -2,7 +2,8 @@
 /*
  * Carrying out a decision safely: the eviction (delete_image with each
  * reference confirmed before its untag, and put back when the daemon
- * refuses the delete by ID), container removal, and the dry-run lines.
+ * refuses the delete by ID) and its dry-run lines; container removal is
+ * sweep.c's.
  * Owns the scratch image record cl_ii and the ID lists of what to delete
  * (with what the decision knew of each: the facts it read are the
  * inventory's, which a deletion moves).
@@ -32,7 +33,6 @@
 
 struct image_info cl_ii;
 long long cl_young_until = -1;
-static _Alignas(TABLE_ALIGN) struct id cids[CONTAINER_MAX]; /* to remove */
 static struct policy_in dec_in;		/* the last decision's settings, over
 					 * the inventory's facts */
 static _Alignas(TABLE_ALIGN) struct policy_out dec_out; /* and the decision */
@@ -49,53 +49,14 @@ const struct hw_region hw_evict[] = {
 };
 #endif
 
-/* a refused or failed request (outcome r): logged; a failed one is trouble */
-static void
-failed(const char *what, const char *id, enum dk r)
+void
+cl_failed(const char *what, const char *id, enum dk r)
 {
 	if (r == DK_FAILED)
 		cl_trouble = 1;
 	metrics_error(r == DK_CONFLICT ? ME_CONFLICT : r == DK_REFUSED ?
 	    ME_REFUSED : r == DK_UNREADABLE ? ME_UNREADABLE : ME_FAILED);
 	warn("failed to %s %s: %s", what, id, docker_msg());
-}
-
-void
-cl_remove_ctr(const struct id *id)
-{
-	char hex[ID_TEXT];
-	enum dk r;
-
-	id_hex(id, hex);
-	if (cl_set->dry_run) {
-		fmt_printf("would remove container %s\n", hex);
-		fmt_flush();
-		return;
-	}
-	if ((r = docker_remove_container(id)) == DK_DONE) {
-		info("removed container %s", hex);
-		metrics_removed();
-		inv_ctr_del(id);
-	} else if (r == DK_GONE) {
-		dbg("container %s: already removed", hex);
-	} else {
-		failed("remove container", hex, r);
-	}
-}
-
-void
-cl_sweep(void)
-{
-	size_t i, n;
-
-	info("checking for stopped containers");
-	n = inv_ctr_in_state(CS_EXITED, cids, CONTAINER_MAX);
-	cl_busy = 1;
-	for (i = 0; i < n && !stopping; i++) {
-		cl_remove_ctr(&cids[i]);
-		cl_catch_up();
-	}
-	cl_busy = 0;
 }
 
 char *
@@ -168,7 +129,7 @@ names(const char *ref, const struct id *id)
 		return id_eq(&h.id, id) ? 0 : 2;
 	if (r == DK_GONE)
 		return 1;
-	failed("look up", san(s, sizeof s, ref, strlen(ref)), r);
+	cl_failed("look up", san(s, sizeof s, ref, strlen(ref)), r);
 	return -1;
 }
 
@@ -203,7 +164,7 @@ restore(const struct id *id, const char *const *refs, int n)
 		} else if (r == DK_GONE) {
 			dbg("image %s: gone; tag %s not restored", hex, s);
 		} else {
-			failed("restore tag", s, r);
+			cl_failed("restore tag", s, r);
 			logerr("tag %s of image %s: not restored", s, hex);
 			cl_trouble = 1;
 		}
@@ -235,7 +196,7 @@ delete_image(const struct id *id)
 			return;
 		}
 		if (r != DK_UNREADABLE) {
-			failed("read the tags of image", hex, r);
+			cl_failed("read the tags of image", hex, r);
 			return;
 		}
 		/*
@@ -297,7 +258,7 @@ delete_image(const struct id *id)
 		if ((r = docker_delete_image(cl_ii.refs[i])) != DK_DONE) {
 			if (r == DK_GONE)
 				continue;
-			failed("untag image", hex, r);
+			cl_failed("untag image", hex, r);
 			restore(id, gone, ngone);
 			return;
 		}
@@ -310,7 +271,7 @@ delete_image(const struct id *id)
 		inv_image_del(id);
 		return;
 	}
-	failed("remove image", hex, r);
+	cl_failed("remove image", hex, r);
 	if (ngone) {
 		/* refused, or no reply: the image stays, with every tag */
 		restore(id, gone, ngone);
@@ -371,7 +332,7 @@ arrivals(struct policy_in *in, const struct policy_out *out)
 			in->n = inv_count();
 			continue;
 		}
-		failed("read the arrival of image", hex, r);
+		cl_failed("read the arrival of image", hex, r);
 		/* unknown: not deleted in this pass (the next inv_facts
 		   forgets it) */
 		inv_unread(im);

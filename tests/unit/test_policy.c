@@ -12,6 +12,7 @@
 #include "id.h"
 #include "idtab.h"
 #include "records.h"
+#include "docker.h"
 #include "inventory.h"
 #include "policy.h"
 #include "opts.h"
