@@ -7,6 +7,7 @@ set -u
 . "$(dirname "$0")/cleaner.sh"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+more_retries() { [ "$(grep -c retrying "$W/daemon.log")" -gt "$1" ]; }
 # the state file is whole: the version line, then valid records only
 state_valid() {
 	[ "$(head -n 1 "$1")" = "docker-cleaner state 1" ] &&
@@ -51,13 +52,15 @@ s_daemon_restarts() {
 
 # dockerd away for 20 s: no busy loop, and back to work when it returns
 s_daemon_outage() {
-	local n t0 t1
+	local n r t0 t1
 	reset_daemon
 	make_image out-a:1 50 >/dev/null
 	start_cleaner --quota 1G --remove-stopped-containers never
 	n=$(follows)
+	r=$(grep -c retrying "$W/daemon.log")
 	dockerd_down
-	sleep 1
+	# from its first retry on: noticing the outage is not the loop
+	wait_for "a retry" 30 more_retries "$r"
 	t0=$(cpu_ticks "$CLEANER_PID")
 	sleep 20
 	t1=$(cpu_ticks "$CLEANER_PID")
