@@ -340,27 +340,6 @@ arrivals(struct policy_in *in, const struct policy_out *out)
 	return n;
 }
 
-/* the earliest end of a grace period in the decision out, or -1 */
-static long long
-young_until(const struct policy_in *in, const struct policy_out *out)
-{
-	const struct policy_image *p;
-	long long t, end = -1;
-	size_t i;
-
-	for (i = 0; i < in->n; i++) {
-		if (out->d[i].why != R_TOO_YOUNG)
-			continue;
-		p = &in->img[i];
-		t = p->unread ? in->now : p->arrived > p->last_used ?
-		    p->arrived : p->last_used;
-		t = t < in->now ? t + in->min_age : in->now + in->min_age;
-		if (end < 0 || t < end)
-			end = t;
-	}
-	return end;
-}
-
 /*
  * -v: in a pass over the quota (it deletes, or cannot get under), each
  * image that stays, once, with the policy's reason; in a dry run, every
@@ -427,7 +406,7 @@ evict_once(int first)
 	size_t i, k;
 
 	cl_decided(&pin, &pout);
-	cl_young_until = young_until(pin, pout);
+	cl_young_until = policy_young_until(pin, pout);
 	dbg("%zu images managed, %zu to delete", pout->managed, pout->ndel);
 	if (first)
 		why_kept(pin, pout);

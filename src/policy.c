@@ -59,6 +59,14 @@ msort(const struct policy_image *img, unsigned *a, unsigned *tmp, size_t n)
 		memcpy(a, src, n * sizeof *a);
 }
 
+/* when the grace period of im starts: its last use or arrival, or now */
+static long long
+since(long long now, const struct policy_image *im)
+{
+	return im->unread ? now : im->arrived > im->last_used ? im->arrived :
+	    im->last_used;
+}
+
 /* used or arrived less than min_age before now (a time ahead of it too) */
 static int
 young(long long min_age, long long now, const struct policy_image *im)
@@ -67,8 +75,7 @@ young(long long min_age, long long now, const struct policy_image *im)
 
 	if (min_age <= 0)
 		return 0;
-	t = im->unread ? now : im->arrived > im->last_used ? im->arrived :
-	    im->last_used;
+	t = since(now, im);
 	return t >= 0 && (t >= now || now - t < min_age);
 }
 
@@ -252,4 +259,21 @@ policy_why(const struct decision *d, char *buf, size_t n)
 	else
 		fmt_snprintf(buf, n, "%s", text[d->why]);
 	return buf;
+}
+
+long long
+policy_young_until(const struct policy_in *in, const struct policy_out *out)
+{
+	long long t, end = -1;
+	size_t i;
+
+	for (i = 0; i < in->n; i++) {
+		if (out->d[i].why != R_TOO_YOUNG)
+			continue;
+		t = since(in->now, &in->img[i]);
+		t = t < in->now ? t + in->min_age : in->now + in->min_age;
+		if (end < 0 || t < end)
+			end = t;
+	}
+	return end;
 }

@@ -84,10 +84,16 @@ struct policy_image *policy_add(struct policy_in *in);
 size_t policy_decide(const struct policy_in *in, struct policy_out *out);
 /*
  * The reason as short text ("in use by 2 containers", "kept by rule",
- * "too young", "most recent", "fits", "unmanaged", "delete"), in buf (n
- * bytes); returns buf.
+ * "too young", "most recent", "fits", "unmanaged", "over the quota"), in
+ * buf (n bytes); returns buf.
  */
 const char *policy_why(const struct decision *d, char *buf, size_t n);
+/*
+ * The earliest end of a grace period among the images out keeps as too
+ * young (R_TOO_YOUNG), in in's clock; -1 when none is.
+ */
+long long policy_young_until(const struct policy_in *in,
+    const struct policy_out *out);
 /*
  * Sort the indexes a[0..n) into in->img least recently used first, as the
  * policy orders its deletions (stable), through tmp (n items).

@@ -631,10 +631,13 @@ too_young(void)
 	fact(&pin, 10, 3, 0)->arrived = 10;
 	check(whys(0, w1, 3) && pout.ndel == 1 && pout.del[0] == 1);
 	check(pout.managed == 3);
+	/* its grace period ends at 950 + 100 */
+	check(policy_young_until(&pin, &pout) == 1050);
 	/* its grace period over (age == min_age): the oldest goes first */
 	pin.now = 1050;
 	check(whys(0, w2, 3) && pout.ndel == 2 && pout.del[0] == 0 &&
 	    pout.del[1] == 1);
+	check(policy_young_until(&pin, &pout) == -1);
 	pin.now = 1049;
 	check(whys(0, w1, 3));
 	/* a last use counts as well as an arrival */
@@ -642,10 +645,18 @@ too_young(void)
 	pin.img[0].last_used = 990;
 	check(whys(0, (const enum reason[]){ R_TOO_YOUNG, R_DELETE,
 	    R_MOST_RECENT }, 3));
-	/* a time ahead of now is young */
+	check(policy_young_until(&pin, &pout) == 1090);
+	/* a time ahead of now is young, for min_age from now */
 	pin.img[0].last_used = 1;
 	pin.img[0].arrived = 5000;
 	check(whys(0, w1, 3));
+	check(policy_young_until(&pin, &pout) == 1149);
+	/* an arrival that could not be read: arrived now */
+	pin.img[0].arrived = -1;
+	pin.img[0].unread = 1;
+	check(whys(0, w1, 3) && policy_young_until(&pin, &pout) == 1149);
+	pin.img[0].unread = 0;
+	pin.img[0].arrived = 5000;
 	/* no grace period: age does not count */
 	pin.min_age = 0;
 	check(whys(0, w2, 3));
