@@ -172,6 +172,23 @@ restore(const struct id *id, const char *const *refs, int n)
 }
 
 /*
+ * The daemon refused (r) to delete id: kept and counted in the decisions
+ * that follow (the others go in its place: decide again), not asked
+ * again until an image leaves the inventory or a new pass begins. A
+ * failure (no reply) is not a refusal: asked again.
+ */
+static void
+refused(const struct id *id, enum dk r)
+{
+	struct image *im;
+
+	if ((r != DK_CONFLICT && r != DK_REFUSED) || !(im = inv_image(id)))
+		return;
+	inv_refused(im);
+	cl_again = 1;
+}
+
+/*
  * Delete one image: its other tags by name (each confirmed to name it
  * still), then by ID. When the daemon refuses the delete by ID, the tags
  * removed are put back: the image stays whole.
@@ -260,6 +277,7 @@ delete_image(const struct id *id)
 				continue;
 			cl_failed("untag image", hex, r);
 			restore(id, gone, ngone);
+			refused(id, r);
 			return;
 		}
 		gone[ngone++] = cl_ii.refs[i];
@@ -277,6 +295,7 @@ delete_image(const struct id *id)
 		restore(id, gone, ngone);
 		cl_trouble = 1;
 	}
+	refused(id, r);
 }
 
 /*

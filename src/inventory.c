@@ -46,6 +46,7 @@ static unsigned marks[USED_MARKS];
 static size_t nmarks;
 static int marks_all;
 static unsigned seq;		/* next image discovery number */
+static size_t nrefused;		/* images whose facts say refused */
 static size_t dropped;		/* entries refused by a full table */
 
 void
@@ -59,6 +60,24 @@ inv_init(void)
 	nmarks = 0;
 	marks_all = 0;
 	seq = 0;
+	nrefused = 0;
+}
+
+/*
+ * The refusals go: an image left (it may have been the child, or the
+ * container's image, that stood in the way), or a new inventory. One
+ * sweep of the facts per refusal at most.
+ */
+static void
+unrefuse(void)
+{
+	size_t i;
+
+	if (nrefused == 0)
+		return;
+	for (i = 0; i < images.count; i++)
+		facts[i].refused = 0;
+	nrefused = 0;
 }
 
 /* slot k's users or unread is about to be set (or moved there) */
@@ -131,6 +150,7 @@ inv_image_del(const struct id *id)
 		if (facts[hole].users || facts[hole].unread)
 			mark(hole);
 	}
+	unrefuse();
 }
 
 long long
@@ -205,6 +225,16 @@ inv_kept(struct image *im, int kept)
 }
 
 void
+inv_refused(struct image *im)
+{
+	struct policy_image *f = inv_fact(im);
+
+	if (!f->refused)
+		nrefused++;
+	f->refused = 1;
+}
+
+void
 inv_unread(struct image *im)
 {
 	struct policy_image *f = inv_fact(im);
@@ -228,6 +258,7 @@ inv_unlist(void)
 	for (i = 0; i < images.count; i++)
 		image_slots[i].flags &= (unsigned char)~(IMG_LISTED |
 		    IMG_HEAD);
+	unrefuse();
 }
 
 int

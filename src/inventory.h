@@ -34,7 +34,7 @@ struct image *inv_image(const struct id *id);
 /*
  * The facts of im (size, last use, arrival, unique size, order of
  * discovery; policy.h): the inventory's, valid as im is. seq, tracked,
- * kept, users and unread are set by the functions below only.
+ * kept, refused, users and unread are set by the functions below only.
  */
 struct policy_image *inv_fact(const struct image *im);
 /* the image, made if new (flags IMG_TRACKED if tracked); NULL when full */
@@ -60,12 +60,17 @@ void inv_arrived(struct image *im, long long t);
  * inv_facts() (policy_image.unread)
  */
 void inv_unread(struct image *im);
+/*
+ * the daemon refused to delete it (policy_image.refused): until an image
+ * leaves the inventory (inv_image_del) or the next inv_unlist()
+ */
+void inv_refused(struct image *im);
 /* set or clear IMG_KEPT; set IMG_HEAD */
 void inv_kept(struct image *im, int kept);
 void inv_headed(struct image *im);
 /*
- * clear IMG_LISTED (and IMG_HEAD: a new pass) everywhere; then drop the
- * images still without it
+ * clear IMG_LISTED (and IMG_HEAD and the refusals: a new pass)
+ * everywhere; then drop the images still without it
  */
 void inv_unlist(void);
 /*

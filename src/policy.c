@@ -17,6 +17,7 @@ static const char *const text[] = {
 	[R_UNMANAGED] = "unmanaged",
 	[R_IN_USE] = "in use",
 	[R_KEPT_BY_RULE] = "kept by rule",
+	[R_REFUSED] = "refused by the daemon",
 	[R_TOO_YOUNG] = "too young",
 	[R_MOST_RECENT] = "most recent",
 	[R_FITS] = "fits",
@@ -92,6 +93,8 @@ pinned(long long min_age, long long now, const struct policy_image *im)
 		return R_IN_USE;
 	if (im->kept)
 		return R_KEPT_BY_RULE;
+	if (im->refused)
+		return R_REFUSED;
 	if (young(min_age, now, im))
 		return R_TOO_YOUNG;
 	return R_FITS;

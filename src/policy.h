@@ -8,11 +8,12 @@
  *
  * The reference's rule: an image of unknown size, or not tracked, is not
  * managed (never deleted, not counted); keep every image in use, every one
- * a keep rule matches and every one used or arrived less than min_age ago
- * (these count against the quota); if none is in use, keep the most
- * recently used one of the rest; then, most recently used first,
- * keep each image that still fits in the quota; delete the rest, least
- * recently used first. Ties in last use go by order of discovery.
+ * a keep rule matches, every one the daemon refused to delete and every
+ * one used or arrived less than min_age ago (these count against the
+ * quota); if none is in use, keep the most recently used one of the rest;
+ * then, most recently used first, keep each image that still fits in the
+ * quota; delete the rest, least recently used first. Ties in last use go
+ * by order of discovery.
  *
  * Issue 11: with use_disk, the quota compares with the bytes the managed
  * images take on disk, each layer once (disk, from /system/df), when that
@@ -26,6 +27,7 @@ enum reason {
 	R_UNMANAGED,	/* size unknown or not tracked: kept, not counted */
 	R_IN_USE,	/* a container uses it (n: how many) */
 	R_KEPT_BY_RULE,	/* matches --keep or --keep-label (kept) */
+	R_REFUSED,	/* the daemon refused to delete it (kept) */
 	R_TOO_YOUNG,	/* used or arrived less than min_age ago */
 	R_MOST_RECENT,	/* none in use: the most recently used one */
 	R_FITS,		/* fits in what the quota leaves */
@@ -42,6 +44,10 @@ struct policy_image {		/* the facts of one image */
 	unsigned users;		/* containers that use it, in any state */
 	unsigned char tracked;	/* counts against the quota (size known) */
 	unsigned char kept;	/* matches a keep rule */
+	unsigned char refused;	/* the daemon refused its deletion (a child
+				 * image, a container not seen): kept until
+				 * an image leaves the inventory, or the
+				 * next full inventory */
 	unsigned char unread;	/* its arrival could not be read: it counts
 				 * as arrived now */
 };
@@ -84,8 +90,8 @@ struct policy_image *policy_add(struct policy_in *in);
 size_t policy_decide(const struct policy_in *in, struct policy_out *out);
 /*
  * The reason as short text ("in use by 2 containers", "kept by rule",
- * "too young", "most recent", "fits", "unmanaged", "over the quota"), in
- * buf (n bytes); returns buf.
+ * "refused by the daemon", "too young", "most recent", "fits",
+ * "unmanaged", "over the quota"), in buf (n bytes); returns buf.
  */
 const char *policy_why(const struct decision *d, char *buf, size_t n);
 /*

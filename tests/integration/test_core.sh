@@ -273,7 +273,7 @@ s_unreachable() {
 # has a child image: `docker commit` of a container made from it): the
 # tag the cleaner untagged first is put back, so it keeps both tags
 s_multi_tag_refused() {
-	local p c k
+	local p c k i n
 	if engine_is_podman "$ENGINE" || [ "$ENGINE" = sid-containerd ]; then
 		echo "# skipped on $ENGINE: it deletes an image that has a child image, so there is no refusal to provoke"
 		return 0
@@ -297,7 +297,32 @@ s_multi_tag_refused() {
 	    grep -q "info: restored tag .*mtr-p:1 on image $p" "$W/log"
 	t_check "multi-tag refused: refusal logged" \
 	    grep -q "warning: failed to remove image $p: 409" "$W/log"
-	dk rmi "$c" >/dev/null	# the child first: reset_daemon can then go on
+	# daemon mode: refused once, then kept and not asked again at each
+	# decision (before: an untag and a restore at every destroy)
+	start_cleaner --quota 0 --remove-stopped-containers never
+	t_check "multi-tag refused, daemon: refused" wait_for "the refusal" \
+	    30 grep -q "failed to remove image $p: 409" "$W/daemon.log"
+	for i in 1 2; do
+		n=$(decisions)
+		use_image mtr-c:1
+		t_check "multi-tag refused, daemon: destroy $i decided" \
+		    wait_for "a decision" 30 more_decisions "$n"
+	done
+	t_eq "multi-tag refused, daemon: not asked again" 1 \
+	    "$(grep -c "failed to remove image $p" "$W/daemon.log")"
+	t_check "multi-tag refused, daemon: says why it stays" \
+	    grep -q "image $p stays: refused by the daemon" "$W/daemon.log"
+	t_eq "multi-tag refused, daemon: both tags still name it" "$p $p" \
+	    "$(dk image inspect -f '{{.Id}}' mtr-p:1 other/mtr-p:1 | xargs)"
+	# the child goes (an image left): the next decision asks again, and
+	# the image goes (the new image, used last, stays)
+	dk rmi "$c" >/dev/null
+	make_image mtr-z:1 10 >/dev/null
+	use_image mtr-z:1
+	t_check "multi-tag refused, daemon: deleted once its child went" \
+	    wait_for "the deletion" 30 gone "$p"
+	t_check "multi-tag refused, daemon: no tag left" gone other/mtr-p:1
+	stop_cleaner
 }
 
 # a removed container's use, known by name only (mv-x:1, then image X),

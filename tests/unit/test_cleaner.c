@@ -36,18 +36,24 @@ idof(char c)
 	return id;
 }
 
-/* a 200 reply with body: a few at a time are kept */
+/* a reply of status ("200 OK") with body: a few at a time are kept */
 static const char *
-ok(const char *body)
+answer(const char *status, const char *body)
 {
 	static char ring[8][4096];
 	static unsigned next;
 	char *r = ring[next++ % 8];
 
-	snprintf(r, sizeof ring[0], "HTTP/1.1 200 OK\r\nContent-Type: "
-	    "application/json\r\nContent-Length: %zu\r\n\r\n%s", strlen(body),
-	    body);
+	snprintf(r, sizeof ring[0], "HTTP/1.1 %s\r\nContent-Type: "
+	    "application/json\r\nContent-Length: %zu\r\n\r\n%s", status,
+	    strlen(body), body);
 	return r;
+}
+
+static const char *
+ok(const char *body)
+{
+	return answer("200 OK", body);
 }
 
 /* the images a pass would delete under quota, by letter ("bc") */
@@ -278,11 +284,80 @@ seq_image_mount(void)
 	return 0;
 }
 
+/*
+ * The daemon's replies to the deletion of image id (size bytes, one tag):
+ * its inspect, then refusal, or when NULL a 200 that names it deleted
+ */
+static void
+deletes(const char *id, long long size, const char *tag, const char *refusal)
+{
+	char body[256];
+
+	snprintf(body, sizeof body, "{\"Id\":\"%s\",\"Size\":%lld,"
+	    "\"RepoTags\":[\"%s\"]}", id, size, tag);
+	memd_says(ok(body));
+	snprintf(body, sizeof body, "[{\"Deleted\":\"%s\"}]", id);
+	memd_says(refusal ? refusal : ok(body));
+}
+
+/*
+ * A deletion the daemon refuses (409: a child image) is not asked again
+ * at every decision (an untag and a restore each time, before): the
+ * image stays, counted, "refused by the daemon", until an image leaves
+ * the inventory; then it is tried again
+ */
+static int
+seq_refused(void)
+{
+	struct event ev;
+	struct id b = idof('b'), c = idof('c');
+	struct image *im;
+
+	check(first_pass() == 0);
+	set.accounting = ACC_SUM;
+	set.quota = 3000;
+	/* B in use too (container 3): C, 3000 bytes, is over the quota */
+	memd_says(ok("{\"Id\":\"" "3333333333333333333333333333333333333333"
+	    "333333333333333333333333\",\"Image\":\"" B "\"}"));
+	ev = ev_of(EV_CONTAINER, A_CREATE, '3', "b:1", T0 + 20 * S);
+	cl_handle(&ev);
+	check(memd_left() == 0 && strcmp(deleted(3000), "c") == 0);
+	/* the eviction: C read, deleted by ID: refused */
+	deletes(C, 3000, "c:1", answer("409 Conflict", "{\"message\":"
+	    "\"conflict: unable to delete cccccccccccc (cannot be forced) - "
+	    "image has dependent child images\"}"));
+	cl_trouble = 0;
+	cl_evict();
+	check(memd_left() == 0 && strncmp(memd_request(), "DELETE ", 7) == 0);
+	check((im = inv_image(&c)) && inv_fact(im)->refused);
+	check(strcmp(deleted(3000), "") == 0 && !cl_trouble);
+	/* a container destroyed: a decision, and C is not asked again (a
+	   request would fail: nothing is queued) */
+	ev = ev_of(EV_CONTAINER, A_DESTROY, '9', "x:1", T0 + 30 * S);
+	cl_handle(&ev);
+	check(!cl_trouble && inv_image(&c) && !cl_again);
+	/* container 3 goes: B, unused, goes in C's place (C counts) */
+	deletes(B, 2000, "b:1", NULL);
+	ev = ev_of(EV_CONTAINER, A_DESTROY, '3', "b:1", T0 + 31 * S);
+	cl_handle(&ev);
+	check(memd_left() == 0 && !cl_trouble && !inv_image(&b));
+	/* an image left: C's refusal with it; C is over the quota again */
+	check((im = inv_image(&c)) && !inv_fact(im)->refused);
+	check(strcmp(deleted(3000), "c") == 0);
+	/* and the next decision asks for it: deleted now */
+	deletes(C, 3000, "c:1", NULL);
+	ev = ev_of(EV_CONTAINER, A_DESTROY, '9', "x:1", T0 + 32 * S);
+	cl_handle(&ev);
+	check(memd_left() == 0 && !cl_trouble && !inv_image(&c));
+	return 0;
+}
+
 const struct unit_test cleaner_tests[] = {
 	UNIT(seq_pass),
 	UNIT(seq_container_life),
 	UNIT(seq_out_of_order),
 	UNIT(seq_images),
 	UNIT(seq_image_mount),
+	UNIT(seq_refused),
 	{ NULL, NULL },
 };

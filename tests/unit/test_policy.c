@@ -546,6 +546,9 @@ reason_text(void)
 	check(strcmp(policy_why(&d, b, sizeof b), "kept by rule") == 0);
 	d.why = R_TOO_YOUNG;
 	check(strcmp(policy_why(&d, b, sizeof b), "too young") == 0);
+	d.why = R_REFUSED;
+	check(strcmp(policy_why(&d, b, sizeof b), "refused by the daemon") ==
+	    0);
 	d.why = R_IN_USE;
 	d.n = 12;
 	check(strcmp(policy_why(&d, b, 8), "in use ") == 0);	/* cut */
@@ -612,6 +615,42 @@ kept_by_rule(void)
 	pin.img[0].tracked = 0;
 	check(whys(0, (const enum reason[]){ R_UNMANAGED, R_DELETE,
 	    R_MOST_RECENT }, 3) && pout.managed == 2);
+	return 0;
+}
+
+/*
+ * An image the daemon refused to delete is kept and counts, as a kept
+ * one: the others go in its place; in use is named first, a keep rule
+ * before it
+ */
+static int
+refused_kept(void)
+{
+	static const enum reason w1[] = { R_REFUSED, R_DELETE,
+	    R_MOST_RECENT };
+
+	pure();
+	pin.min_age = 0;
+	fact(&pin, 100, 1, 0)->refused = 1;
+	fact(&pin, 10, 2, 0);
+	fact(&pin, 10, 3, 0);
+	/* 100 of 115 taken: of the others, only the newest fits */
+	check(whys(115, w1, 3) && pout.ndel == 1 && pout.del[0] == 1);
+	check(pout.managed == 3 && pout.total == 120);
+	/* over the quota on its own: kept all the same */
+	check(whys(0, w1, 3));
+	pin.img[0].kept = 1;
+	check(whys(0, (const enum reason[]){ R_KEPT_BY_RULE, R_DELETE,
+	    R_MOST_RECENT }, 3));
+	pin.img[0].users = 1;
+	check(whys(0, (const enum reason[]){ R_IN_USE, R_DELETE, R_DELETE },
+	    3));
+	/* not refused: the oldest, it goes first */
+	pin.img[0].users = 0;
+	pin.img[0].kept = 0;
+	pin.img[0].refused = 0;
+	check(whys(115, (const enum reason[]){ R_DELETE, R_FITS,
+	    R_MOST_RECENT }, 3) && pout.ndel == 1 && pout.del[0] == 0);
 	return 0;
 }
 
@@ -1220,6 +1259,7 @@ const struct unit_test policy_tests[] = {
 	UNIT(users_counted),
 	UNIT(reason_text),
 	UNIT(kept_by_rule),
+	UNIT(refused_kept),
 	UNIT(too_young),
 	UNIT(keep_matching),
 	UNIT(keep_checks),
