@@ -58,6 +58,7 @@ hw_start(void)
 	hw_add(hw_docker_ev);
 	hw_add(hw_evict);
 	hw_add(hw_opts);
+	hw_add(hw_metrics);
 	hw_stack();
 	return 1;
 }

@@ -26,6 +26,7 @@ extern const struct hw_region hw_docker[];	/* docker.c */
 extern const struct hw_region hw_docker_ev[];	/* docker_ev.c */
 extern const struct hw_region hw_evict[];	/* evict.c */
 extern const struct hw_region hw_opts[];	/* opts.c */
+extern const struct hw_region hw_metrics[];	/* metrics.c */
 
 /* with DOCKER_CLEANER_HIGHWATER set: paint every listed buffer and the
  * stack below the caller's frame, and return 1; else 0 */

@@ -12,6 +12,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
+#ifdef DC_HIWATER
+#include "hiwater.h"
+#endif
 
 static const char *const kinds[] = {
 	[ME_CONFLICT] = "conflict",
@@ -30,6 +33,13 @@ static char text[METRICS_MAX];
 static size_t used;
 static int full;		/* text did not fit */
 static int changed;		/* a counter moved since the last write */
+
+#ifdef DC_HIWATER
+const struct hw_region hw_metrics[] = {
+	{"METRICS_MAX", text, sizeof text},
+	{0},
+};
+#endif
 
 void
 metrics_deleted(long long bytes)

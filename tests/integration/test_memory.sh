@@ -44,15 +44,28 @@ s_no_highwater() {
 # rss LOG: the peak RSS the cleaner reported, in kB
 rss() { awk '/^peak-rss/ {print $2}' "$1"; }
 
-# every "highwater" line of $1: used within size; print them as a table
+# every "highwater" line of $2, printed as a table; the stack's depth
+# within STACK_MAX (a buffer's high-water mark is within its size by
+# construction, so only the report of each is checked)
 check_report() {
 	local what=$1 log=$2 name used size n=0
 	while read -r _ name used size; do
 		n=$((n + 1))
 		echo "#   $what: $name $used of $size bytes"
-		t_check "$what: $name within its bound" test "$used" -le "$size"
+		[ "$name" = stack ] &&
+			t_check "$what: stack within STACK_MAX" test "$used" -le "$size"
 	done < <(grep '^highwater ' "$log" | sed 's/ (\([a-z]*\))/-\1/')
 	t_check "$what: buffers and stack reported" test "$n" -ge 10
+}
+
+# reached WHAT LOG NAME: the scenario filled NAME to 90% of its size at
+# least (else it tests less than its largest case)
+reached() {
+	local used size
+	read -r used size < <(awk -v n="$3" '$1 == "highwater" && $2 == n {
+	    print $3, $4; exit }' "$2")
+	t_check "$1: $3 filled to 90% at least (${used:-?} of ${size:-?})" \
+	    test "$((${used:-0} * 10))" -ge "$((${size:-1} * 9))"
 }
 
 s_largest() {
@@ -73,9 +86,14 @@ s_largest() {
 	ctr=$(dk create --network none --label "big=$(label $((ewin - 1500)))" \
 	    mem-big:1 /bin/true)
 	dk rm "$ctr" >/dev/null
-	DOCKER_CLEANER_HIGHWATER=1 cleaner --once --quota 0 -v 2> "$W/hw.log"
+	DOCKER_CLEANER_HIGHWATER=1 cleaner --once --quota 0 -v \
+	    --metrics-file "$W/metrics.prom" 2> "$W/hw.log"
 	t_eq "largest, --once: exit 0 (no bound exceeded)" 0 $?
+	t_check "largest: metrics written" \
+	    grep -q "^docker_cleaner_deleted_images_total [1-9]" "$W/metrics.prom"
 	check_report "largest, --once" "$W/hw.log"
+	reached "largest, --once" "$W/hw.log" REPLY_WINDOW
+	reached "largest, --once" "$W/hw.log" JSON_TOKENS
 	t_check "largest: the wide image was read (deleted)" gone mem-wide:1
 	t_check "largest: the many-label image was read (deleted)" gone "$many"
 	t_check "largest: the image used last kept" image_exists mem-big:1
