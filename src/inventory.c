@@ -46,7 +46,7 @@ static unsigned marks[USED_MARKS];
 static size_t nmarks;
 static int marks_all;
 static unsigned seq;		/* next image discovery number */
-static size_t nrefused;		/* images whose facts say refused */
+static int refusals;		/* some image's facts say refused */
 static size_t dropped;		/* entries refused by a full table */
 
 void
@@ -60,7 +60,7 @@ inv_init(void)
 	nmarks = 0;
 	marks_all = 0;
 	seq = 0;
-	nrefused = 0;
+	refusals = 0;
 }
 
 /*
@@ -73,11 +73,11 @@ unrefuse(void)
 {
 	size_t i;
 
-	if (nrefused == 0)
+	if (!refusals)
 		return;
 	for (i = 0; i < images.count; i++)
 		facts[i].refused = 0;
-	nrefused = 0;
+	refusals = 0;
 }
 
 /* slot k's users or unread is about to be set (or moved there) */
@@ -227,11 +227,8 @@ inv_kept(struct image *im, int kept)
 void
 inv_refused(struct image *im)
 {
-	struct policy_image *f = inv_fact(im);
-
-	if (!f->refused)
-		nrefused++;
-	f->refused = 1;
+	inv_fact(im)->refused = 1;
+	refusals = 1;
 }
 
 void
